@@ -1,0 +1,29 @@
+/* escape.h — making bytes from a capture safe to show.
+ *
+ * A capture is untrusted input: its payload must never reach a terminal raw
+ * (escape sequences could rewrite the screen or the title) nor break a JSON
+ * line. Text keeps printable ASCII and well-formed UTF-8 characters that are
+ * not controls; everything else becomes a visible escape (\n, \r, \t, \\,
+ * \xNN), so the output is pure printable UTF-8.
+ */
+#ifndef SK_ESCAPE_H
+#define SK_ESCAPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Writes the safe text form of len bytes into out (n bytes, NUL-terminated),
+ * stopping before a character that would not fit whole. Returns the number of
+ * input bytes consumed; *outlen (may be NULL) gets the bytes written. */
+size_t sk_escape_text(const uint8_t *s, size_t len, char *out, size_t n, size_t *outlen);
+
+/* Writes s (NUL-terminated, already valid UTF-8 such as sk_escape_text's
+ * output or our own messages) as the body of a JSON string: quotes, backslash
+ * and controls escaped (\", \\, \n, \u001b ...). Invalid UTF-8 bytes become
+ * \ufffd. Returns the length written (truncated to n-1, never mid-escape). */
+size_t sk_escape_json(const char *s, char *out, size_t n);
+
+/* Display width in terminal columns of UTF-8 text (wide CJK = 2). */
+size_t sk_text_width(const char *s);
+
+#endif

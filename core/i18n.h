@@ -1,0 +1,24 @@
+/* i18n.h — translated text through gettext, text domain "sockscope".
+ *
+ * English message ids in the source; catalogues in po/ (zh_CN). _() translates
+ * now, N_() only marks a string for xgettext (tables of names).
+ */
+#ifndef SK_I18N_H
+#define SK_I18N_H
+
+#include <libintl.h>
+
+#define SK_TEXTDOMAIN "sockscope"
+
+/* gettext's own conventions: xgettext looks for these two names. */
+#define _(s) dgettext(SK_TEXTDOMAIN, s)
+#define N_(s) s
+
+/* Selects the language and finds the catalogues. lang is "zh", "en" or NULL
+ * (from the locale: LANGUAGE, LC_ALL, LC_MESSAGES, LANG). Catalogues are looked
+ * for next to the program (build/locale, for a program run from its build tree)
+ * and in SK_LOCALEDIR. Call once, after setlocale(LC_ALL, ""). Returns 0, or -1
+ * with err when lang is not one we ship. */
+int sk_i18n_init(const char *lang, char *err);
+
+#endif
