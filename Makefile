@@ -83,7 +83,7 @@ MO_FILES  := $(PO_FILES:po/%.po=build/locale/%/LC_MESSAGES/sockscope.mo)
 all: $(LIB) $(SOCKSCOPE) $(LABS) $(MO_FILES)
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n "3,12p" Makefile | sed 's/^# \{0,1\}//'
 
 $(CONFIG): scripts/configure scripts/install-deps
 	@scripts/configure $@

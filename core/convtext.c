@@ -1,0 +1,48 @@
+/* convtext.c — sentences about a whole conversation (convtext.h). */
+#include "convtext.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "i18n.h"
+
+size_t sk_conv_summary(const struct sk_conv *c, char *buf, size_t n)
+{
+    if (n == 0)
+        return 0;
+    char a[SK_ADDRSTRLEN], b[SK_ADDRSTRLEN];
+    sk_endpoint_str(&c->addr[SK_CLIENT], c->port[SK_CLIENT], a);
+    sk_endpoint_str(&c->addr[SK_SERVER], c->port[SK_SERVER], b);
+    double secs = (double)(c->last_ts - c->first_ts) / 1e9;
+    int w;
+    if (c->proto == 6) {
+        w = snprintf(buf, n,
+                     _("Summary: the client %s sent %llu packets (%llu bytes of data), the "
+                       "server %s sent %llu (%llu bytes). Opened: %s. Ended: %s. Lasted %.6f s."),
+                     a, (unsigned long long)c->pkts[SK_CLIENT],
+                     (unsigned long long)c->bytes[SK_CLIENT], b,
+                     (unsigned long long)c->pkts[SK_SERVER],
+                     (unsigned long long)c->bytes[SK_SERVER],
+                     _(sk_open_name((enum sk_open)c->tcp.opened)),
+                     _(sk_end_name((enum sk_end)c->tcp.ended)), secs);
+    } else if (c->proto == 17) {
+        w = snprintf(buf, n,
+                     _("Summary: %s sent %llu datagrams (%llu bytes), %s sent %llu (%llu bytes). "
+                       "UDP has no connection: nothing opens or closes it. Lasted %.6f s."),
+                     a, (unsigned long long)c->pkts[SK_CLIENT],
+                     (unsigned long long)c->bytes[SK_CLIENT], b,
+                     (unsigned long long)c->pkts[SK_SERVER],
+                     (unsigned long long)c->bytes[SK_SERVER], secs);
+    } else {
+        sk_addr_str(&c->addr[SK_CLIENT], a);
+        sk_addr_str(&c->addr[SK_SERVER], b);
+        w = snprintf(buf, n, _("Summary: %s sent %llu packets, %s sent %llu. Lasted %.6f s."), a,
+                     (unsigned long long)c->pkts[SK_CLIENT], b,
+                     (unsigned long long)c->pkts[SK_SERVER], secs);
+    }
+    if (w < 0) {
+        buf[0] = '\0';
+        return 0;
+    }
+    return (size_t)w < n ? (size_t)w : n - 1;
+}
