@@ -74,6 +74,10 @@ int sk_source_snaplen(const struct sk_source *s);
 const char *sk_source_name(const struct sk_source *s); /* path or interface */
 bool sk_source_is_live(const struct sk_source *s);
 
+/* Live: the warning pcap_activate gave, if it gave one (e.g. promiscuous mode
+ * not supported), else "". Owned by s. Capture works despite it; show it once. */
+const char *sk_source_warning(const struct sk_source *s);
+
 /* Live: counters from pcap_stats. Files: received = records read, no drops.
  * -1 with err if libpcap cannot tell. */
 int sk_source_stats(struct sk_source *s, struct sk_stats *st, char *err);
