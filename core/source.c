@@ -2,8 +2,11 @@
 #include "source.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <pcap/pcap.h>
+#include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +29,10 @@ enum {
 struct sk_source {
     pcap_t *p;
     FILE *fp;                /* files: libpcap's stream, for ftell; NULL when live */
+    int fd;                  /* live: the descriptor to poll, -1 if none */
+    int timeout_ms;          /* live: longest wait in sk_source_next */
+    int wake[2];             /* live: a pipe sk_source_break writes to, ends the poll */
+    atomic_int stop;         /* sk_source_break was called, not yet reported */
     char *name;              /* path or interface */
     bool live;
     bool nano;               /* libpcap gives ns in tv_usec (else us) */
@@ -147,7 +154,21 @@ static struct sk_source *source_alloc(const char *name, char *err)
         sk_err(err, _("out of memory"));
         return NULL;
     }
+    s->fd = s->wake[0] = s->wake[1] = -1;
+    atomic_init(&s->stop, 0);
     return s;
+}
+
+/* Reports a pending sk_source_break once, and forgets it. */
+static bool take_break(struct sk_source *s)
+{
+    if (!atomic_load_explicit(&s->stop, memory_order_relaxed) || !atomic_exchange(&s->stop, 0))
+        return false;
+    char buf[64];
+    if (s->wake[0] >= 0)
+        while (read(s->wake[0], buf, sizeof buf) > 0)
+            ;
+    return true;
 }
 
 /* ------------------------------------------------------------------ files */
@@ -163,6 +184,12 @@ struct sk_source *sk_source_open_file(const char *path, char *err)
         return NULL;
     }
     s->nano = true;
+    /* glibc's ftell asks the kernel (lseek) every time unless the stream
+     * knows its offset, which only a seek teaches it; reads then keep it up
+     * to date. One seek to where we are saves a system call per record. */
+    off_t here = ftello(s->fp);
+    if (here >= 0)
+        (void)fseeko(s->fp, here, SEEK_SET);
     return s;
 }
 
@@ -191,10 +218,15 @@ static void explain_read_failure(const struct sk_source *s, char *err)
 static int next_file(struct sk_source *s, struct sk_raw *raw, char *err)
 {
     for (;;) {
+        if (take_break(s))
+            return -2;
         long pos = ftell(s->fp);
         int r = pcap_dispatch(s->p, 1, dispatch_cb, (u_char *)(void *)s);
-        if (r == PCAP_ERROR_BREAK)
-            return -2;
+        if (r == PCAP_ERROR_BREAK) {
+            if (take_break(s))
+                return -2;
+            continue; /* libpcap's half of a break already reported */
+        }
         if (r == 0) {
             s->done = true;
             return 0;
@@ -346,6 +378,21 @@ struct sk_source *sk_source_open_live(const char *iface, const struct sk_live_op
                      pcap_statustostr(status), pcap_geterr(s->p));
     }
     s->nano = pcap_get_tstamp_precision(s->p) == PCAP_TSTAMP_PRECISION_NANO;
+    /* On Linux (libpcap 1.10) a blocking read waits for a packet however long
+     * it takes: the timeout only bounds how long a packet may sit in a kernel
+     * buffer. To return 0 after timeout_ms we read without blocking and wait
+     * in poll, on the capture and on a pipe that sk_source_break writes to
+     * (in non-blocking mode pcap_breakloop wakes nothing). */
+    s->timeout_ms = o.timeout_ms;
+    s->fd = pcap_get_selectable_fd(s->p);
+    if (s->fd >= 0 && pipe(s->wake) == 0) {
+        for (int i = 0; i < 2; i++)
+            fcntl(s->wake[i], F_SETFL, fcntl(s->wake[i], F_GETFL) | O_NONBLOCK);
+        if (pcap_setnonblock(s->p, 1, pcaperr) == -1)
+            s->fd = -1;
+    } else {
+        s->fd = s->wake[0] = s->wake[1] = -1; /* blocking reads: no timeout */
+    }
     return s;
 }
 
@@ -353,24 +400,38 @@ static int next_live(struct sk_source *s, struct sk_raw *raw, char *err)
 {
     struct pcap_pkthdr *h;
     const u_char *d;
-    int r = pcap_next_ex(s->p, &h, &d);
-    if (r == 1) {
-        s->n++;
-        raw->n = s->n;
-        raw->ts_ns = ts_to_ns(&h->ts, s->nano);
-        raw->caplen = h->caplen;
-        raw->wirelen = h->len;
-        raw->data = d;
-        raw->off = 0;
-        return 1;
+    for (bool waited = false;; waited = true) {
+        if (take_break(s))
+            return -2;
+        int r = pcap_next_ex(s->p, &h, &d);
+        if (r == 1) {
+            s->n++;
+            raw->n = s->n;
+            raw->ts_ns = ts_to_ns(&h->ts, s->nano);
+            raw->caplen = h->caplen;
+            raw->wirelen = h->len;
+            raw->data = d;
+            raw->off = 0;
+            return 1;
+        }
+        if (r == PCAP_ERROR_BREAK) {
+            if (take_break(s))
+                return -2;
+            waited = false;
+            continue; /* libpcap's half of a break already reported */
+        }
+        if (r < 0) {
+            s->done = true;
+            sk_err(err, _("capture on %s failed: %s"), s->name, pcap_geterr(s->p));
+            return -1;
+        }
+        if (waited || s->fd < 0)
+            return 0;
+        /* A signal (EINTR) ends the wait early too: its handler may have
+         * called sk_source_break. */
+        struct pollfd pfd[2] = {{s->fd, POLLIN, 0}, {s->wake[0], POLLIN, 0}};
+        (void)poll(pfd, 2, s->timeout_ms);
     }
-    if (r == 0)
-        return 0;
-    if (r == PCAP_ERROR_BREAK)
-        return -2;
-    s->done = true;
-    sk_err(err, _("capture on %s failed: %s"), s->name, pcap_geterr(s->p));
-    return -1;
 }
 
 /* ------------------------------------------------------------------ common */
@@ -412,9 +473,16 @@ int sk_source_next(struct sk_source *s, struct sk_raw *raw, char *err)
     return s->live ? next_live(s, raw, err) : next_file(s, raw, err);
 }
 
+/* Only async-signal-safe calls: an atomic store, pcap_breakloop (which sets
+ * a flag and, in blocking mode, writes to an eventfd) and write(2). */
 void sk_source_break(struct sk_source *s)
 {
+    atomic_store(&s->stop, 1);
     pcap_breakloop(s->p);
+    if (s->wake[1] >= 0) {
+        ssize_t w = write(s->wake[1], "", 1);
+        (void)w; /* a full pipe already holds a wake-up */
+    }
 }
 
 int sk_source_datalink(const struct sk_source *s)
@@ -469,6 +537,9 @@ void sk_source_close(struct sk_source *s)
         pcap_freecode(&s->prog);
     if (s->p)
         pcap_close(s->p); /* closes s->fp too */
+    for (int i = 0; i < 2; i++)
+        if (s->wake[i] >= 0)
+            close(s->wake[i]);
     free(s->name);
     free(s);
 }

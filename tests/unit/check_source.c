@@ -4,12 +4,14 @@
 #include <grp.h>
 #include <malloc.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "source.h"
@@ -749,6 +751,64 @@ START_TEST(test_live_no_such_interface)
 }
 END_TEST
 
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void *break_later(void *arg)
+{
+    usleep(200 * 1000);
+    sk_source_break(arg);
+    return NULL;
+}
+
+START_TEST(test_live_timeout_and_break)
+{
+    /* Where capturing is allowed (root, CAP_NET_RAW): nothing arrives, so
+     * each call returns 0 after about timeout_ms; a break from another
+     * thread ends a wait with -2. Elsewhere: the permission message. */
+    char err[SK_ERRBUF_SIZE] = "";
+    struct sk_live_opts o = {.timeout_ms = 50};
+    struct sk_source *s = sk_source_open_live("lo", &o, err);
+    if (!s) {
+        ck_assert_msg(strstr(err, "needs root or the CAP_NET_RAW capability") != NULL, "got: %s",
+                      err);
+        return;
+    }
+    ck_assert(sk_source_is_live(s));
+    ck_assert_str_eq(sk_source_name(s), "lo");
+    ck_assert_int_eq(sk_source_snaplen(s), 262144);
+    ck_assert_str_eq(sk_source_warning(s), "");
+    /* A filter nothing on loopback matches. */
+    ck_assert_int_eq(sk_source_set_filter(s, "udp port 1 and udp port 2", err), 0);
+    struct sk_raw raw;
+    for (int i = 0; i < 3; i++) {
+        double t0 = now_s();
+        ck_assert_int_eq(sk_source_next(s, &raw, err), 0);
+        double dt = now_s() - t0;
+        ck_assert_msg(dt >= 0.04 && dt < 1.0, "waited %.3f s", dt);
+    }
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, break_later, s), 0);
+    double t0 = now_s();
+    int got;
+    while ((got = sk_source_next(s, &raw, err)) == 0 && now_s() - t0 < 5)
+        ;
+    pthread_join(th, NULL);
+    ck_assert_int_eq(got, -2);
+    ck_assert_int_eq(sk_source_next(s, &raw, err), 0); /* the break was used up */
+    struct sk_stats st;
+    ck_assert_int_eq(sk_source_stats(s, &st, err), 0);
+    ck_assert_uint_eq(st.dropped, 0);
+    ck_assert_int_eq(sk_source_set_filter(s, "tcp port", err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "invalid filter \"tcp port\""));
+    sk_source_close(s);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ Saving */
 
 START_TEST(test_dump_and_reread)
@@ -882,6 +942,7 @@ Suite *source_suite(void)
     tcase_add_test(te, test_unprivileged);
     tcase_add_test(te, test_bad_filter);
     tcase_add_test(te, test_live_no_such_interface);
+    tcase_add_test(te, test_live_timeout_and_break);
     tcase_add_test(te, test_reader_errors);
     suite_add_tcase(s, te);
     TCase *tc = tcase_create("Core");
