@@ -114,8 +114,10 @@ static void explain_open_failure(const char *path, FILE *fp, const char *pcaperr
     uint8_t magic[4];
     struct stat st;
     bool regular = fp != stdin && fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
+    /* libpcap has no error code for this, only its text; the magic number
+     * (where the file can be read again) tells the same without it. */
     bool not_capture = strcmp(pcaperr, "unknown file format") == 0;
-    if (regular)
+    if (regular && !not_capture)
         not_capture = st.st_size < 4 || pread(fileno(fp), magic, 4, 0) != 4 || !magic_known(magic);
     if (not_capture)
         sk_err(err, _("%s is not a pcap or pcapng capture file"), path);
@@ -689,13 +691,29 @@ struct sk_reader {
     bool be;                  /* the sections' byte order (set by the first SHB) */
     bool hvalid;              /* libpcap knows section hsec's first hidb IDBs */
     uint32_t hsec, hidb;
+    uint8_t *win;             /* bytes of the file from win_off, for the walk */
+    size_t win_len;
+    uint64_t win_off;
 };
 
-static bool read_at(FILE *fp, uint64_t off, void *buf, size_t n)
+enum { WALK_WINDOW = 64 * 1024 };
+
+/* n bytes of the file at off, through a window read with pread (which leaves
+ * libpcap's stream alone): the walk reads a few bytes per block. A miss reads
+ * fill bytes: the whole window when walking on, a little for one lookup. */
+static bool read_at(struct sk_reader *r, uint64_t off, void *buf, size_t n, size_t fill)
 {
-    if (off > (uint64_t)INT64_MAX || fseeko(fp, (off_t)off, SEEK_SET) != 0)
-        return false;
-    return fread(buf, 1, n, fp) == n;
+    if (off < r->win_off || off - r->win_off + n > r->win_len) {
+        if (off > (uint64_t)INT64_MAX - WALK_WINDOW)
+            return false;
+        ssize_t got = pread(fileno(r->fp), r->win, fill, (off_t)off);
+        r->win_off = off;
+        r->win_len = got < 0 ? 0 : (size_t)got;
+        if (n > r->win_len)
+            return false;
+    }
+    memcpy(buf, r->win + (off - r->win_off), n);
+    return true;
 }
 
 static uint32_t get32(const uint8_t *b, bool be)
@@ -707,15 +725,17 @@ static uint32_t get32(const uint8_t *b, bool be)
 
 /* Reads the type and total length of the block at off: 1, 0 at the end of
  * the file, -1 for a block libpcap would refuse too. Each SHB states the byte
- * order; libpcap refuses files whose sections differ, so one r->be serves. */
-static int ng_block(struct sk_reader *r, uint64_t off, uint32_t *type, uint32_t *len)
+ * order; libpcap refuses files whose sections differ, so one r->be serves.
+ * fill: as for read_at. */
+static int ng_block(struct sk_reader *r, uint64_t off, uint32_t *type, uint32_t *len,
+                    size_t fill)
 {
     uint8_t b[12];
-    if (!read_at(r->fp, off, b, 8))
+    if (!read_at(r, off, b, 8, fill))
         return 0;
     *type = get32(b, true);
     if (*type == BT_SHB) {
-        if (fread(b + 8, 1, 4, r->fp) != 4)
+        if (!read_at(r, off + 8, b + 8, 4, fill))
             return 0;
         if (get32(b + 8, true) == PCAPNG_BOM)
             r->be = true;
@@ -739,7 +759,7 @@ static bool ng_walk(struct sk_reader *r, uint64_t upto)
 {
     while (!r->walk_end && r->walked <= upto) {
         uint32_t type, len;
-        int st = ng_block(r, r->walked, &type, &len);
+        int st = ng_block(r, r->walked, &type, &len, WALK_WINDOW);
         if (st <= 0) {
             r->walk_end = st < 0; /* at the end, a growing file may go on later */
             break;
@@ -821,7 +841,7 @@ static int ng_prepare(struct sk_reader *r, uint64_t off, uint64_t *seekto, bool 
         return 0;
     /* The first packet block at or after off: the record the caller means. */
     for (;;) {
-        if (ng_block(r, pkt, &type, &len) <= 0)
+        if (ng_block(r, pkt, &type, &len, 512) <= 0)
             return 0;
         if (ng_is_packet(type))
             break;
@@ -874,7 +894,9 @@ struct sk_reader *sk_reader_open(const char *path, char *err)
         return NULL;
     }
     struct sk_reader *r = calloc(1, sizeof *r);
-    if (!r || !(r->path = dup_str(path))) {
+    if (!r || !(r->path = dup_str(path)) || !(r->win = malloc(WALK_WINDOW))) {
+        if (r)
+            free(r->path);
         free(r);
         sk_err(err, _("out of memory"));
         return NULL;
@@ -942,6 +964,7 @@ void sk_reader_close(struct sk_reader *r)
         pcap_close(r->p);
     free(r->secs);
     free(r->idbs);
+    free(r->win);
     free(r->path);
     free(r);
 }

@@ -20,8 +20,11 @@
 
 static char dir[64];
 
+static bool ng_be;
+
 static void setup(void)
 {
+    ng_be = false;
     snprintf(dir, sizeof dir, "/tmp/sk-source-XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(dir));
 }
@@ -148,12 +151,13 @@ static void pcap_record(struct buf *w, bool be, uint32_t sec, uint32_t frac,
     put(w, d, caplen);
 }
 
-/* pcapng blocks, little-endian (draft-ietf-opsawg-pcapng). */
+/* pcapng blocks (draft-ietf-opsawg-pcapng), big-endian if ng_be (set above). */
+
 static size_t ng_begin(struct buf *w, uint32_t type)
 {
     size_t at = w->n;
-    put32(w, type, false);
-    put32(w, 0, false);
+    put32(w, type, ng_be);
+    put32(w, 0, ng_be);
     return at;
 }
 
@@ -162,18 +166,18 @@ static void ng_end(struct buf *w, size_t at)
     while (w->n % 4)
         put(w, "", 1);
     uint32_t len = (uint32_t)(w->n - at + 4);
-    set32(w, at + 4, len, false);
-    put32(w, len, false);
+    set32(w, at + 4, len, ng_be);
+    put32(w, len, ng_be);
 }
 
 static void ng_shb(struct buf *w)
 {
     size_t at = ng_begin(w, 0x0a0d0d0a);
-    put32(w, 0x1a2b3c4d, false);
-    put16(w, 1, false);
-    put16(w, 0, false);
-    put32(w, 0xffffffff, false); /* section length: unknown */
-    put32(w, 0xffffffff, false);
+    put32(w, 0x1a2b3c4d, ng_be);
+    put16(w, 1, ng_be);
+    put16(w, 0, ng_be);
+    put32(w, 0xffffffff, ng_be); /* section length: unknown */
+    put32(w, 0xffffffff, ng_be);
     ng_end(w, at);
 }
 
@@ -181,16 +185,16 @@ static void ng_shb(struct buf *w)
 static void ng_idb(struct buf *w, int tsresol)
 {
     size_t at = ng_begin(w, 1);
-    put16(w, 1, false); /* LINKTYPE_ETHERNET */
-    put16(w, 0, false);
-    put32(w, 262144, false);
+    put16(w, 1, ng_be); /* LINKTYPE_ETHERNET */
+    put16(w, 0, ng_be);
+    put32(w, 262144, ng_be);
     if (tsresol != 6) {
-        put16(w, 9, false); /* if_tsresol */
-        put16(w, 1, false);
+        put16(w, 9, ng_be); /* if_tsresol */
+        put16(w, 1, ng_be);
         uint8_t r[4] = {(uint8_t)tsresol, 0, 0, 0};
         put(w, r, 4);
     }
-    put32(w, 0, false); /* opt_endofopt */
+    put32(w, 0, ng_be); /* opt_endofopt */
     ng_end(w, at);
 }
 
@@ -198,11 +202,11 @@ static void ng_epb(struct buf *w, uint32_t iface, uint64_t ts, const uint8_t *d,
                    uint32_t caplen, uint32_t wirelen)
 {
     size_t at = ng_begin(w, 6);
-    put32(w, iface, false);
-    put32(w, (uint32_t)(ts >> 32), false);
-    put32(w, (uint32_t)ts, false);
-    put32(w, caplen, false);
-    put32(w, wirelen, false);
+    put32(w, iface, ng_be);
+    put32(w, (uint32_t)(ts >> 32), ng_be);
+    put32(w, (uint32_t)ts, ng_be);
+    put32(w, caplen, ng_be);
+    put32(w, wirelen, ng_be);
     put(w, d, caplen);
     ng_end(w, at);
 }
@@ -211,9 +215,9 @@ static void ng_epb(struct buf *w, uint32_t iface, uint64_t ts, const uint8_t *d,
 static void ng_isb(struct buf *w)
 {
     size_t at = ng_begin(w, 5);
-    put32(w, 0, false);
-    put32(w, 0, false);
-    put32(w, 0, false);
+    put32(w, 0, ng_be);
+    put32(w, 0, ng_be);
+    put32(w, 0, ng_be);
     ng_end(w, at);
 }
 
@@ -384,6 +388,7 @@ static size_t heap_in_use(void)
 
 START_TEST(test_pcapng_interfaces_after_packets)
 {
+    ng_be = _i == 1; /* little-endian, then big-endian */
     /* Interfaces described after packets, with another timestamp resolution,
      * and a second section with its own interface list: re-reading any record
      * in any order must give the right time, and re-reading the record after
@@ -932,7 +937,7 @@ Suite *source_suite(void)
     tcase_add_test(tf, test_pcap_swapped_byte_order);
     tcase_add_test(tf, test_pcap_nanosecond_magic);
     tcase_add_test(tf, test_pcapng);
-    tcase_add_test(tf, test_pcapng_interfaces_after_packets);
+    tcase_add_loop_test(tf, test_pcapng_interfaces_after_packets, 0, 2);
     suite_add_tcase(s, tf);
     TCase *te = tcase_create("Errors");
     tcase_add_checked_fixture(te, setup, teardown);
