@@ -38,6 +38,7 @@ struct sk_source {
     bool nano;               /* libpcap gives ns in tv_usec (else us) */
     bool done;               /* end of file or an error: nothing more is read */
     bool has_filter;         /* files: prog is applied to each record */
+    bool seekable;           /* files: ftell works (not a pipe): offsets are real */
     struct bpf_program prog; /* files: the filter, run with pcap_offline_filter */
     uint32_t n;              /* records read (files) or delivered (live) */
     struct pcap_pkthdr hdr;  /* files: the last record, copied in dispatch_cb */
@@ -190,8 +191,7 @@ struct sk_source *sk_source_open_file(const char *path, char *err)
      * knows its offset, which only a seek teaches it; reads then keep it up
      * to date. One seek to where we are saves a system call per record. */
     off_t here = ftello(s->fp);
-    if (here >= 0)
-        (void)fseeko(s->fp, here, SEEK_SET);
+    s->seekable = here >= 0 && fseeko(s->fp, here, SEEK_SET) == 0;
     return s;
 }
 
@@ -222,7 +222,7 @@ static int next_file(struct sk_source *s, struct sk_raw *raw, char *err)
     for (;;) {
         if (take_break(s))
             return -2;
-        long pos = ftell(s->fp);
+        off_t pos = s->seekable ? ftello(s->fp) : -1;
         int r = pcap_dispatch(s->p, 1, dispatch_cb, (u_char *)(void *)s);
         if (r == PCAP_ERROR_BREAK) {
             if (take_break(s))
@@ -595,6 +595,11 @@ struct sk_dump *sk_dump_open_dlt(int dlt, int snaplen, const char *path, char *e
     }
     int64_t pos = pcap_dump_ftell64(d->d);
     d->pos = pos < 0 ? 0 : (uint64_t)pos;
+    /* The file header on disk at once: a reader may open the file now. */
+    if (sk_dump_flush(d, err) < 0) {
+        sk_dump_close(d, NULL);
+        return NULL;
+    }
     return d;
 }
 

@@ -5,10 +5,12 @@
 #include <malloc.h>
 #include <pcap/pcap.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -824,6 +826,9 @@ START_TEST(test_dump_and_reread)
     const char *path = path_of("saved.pcap");
     struct sk_dump *d = sk_dump_open_dlt(DLT_EN10MB, 0, path, err);
     ck_assert_msg(d != NULL, "%s", err);
+    /* The file header is written at once: a reader can open the file now. */
+    struct sk_reader *early = sk_reader_open(path, err);
+    ck_assert_msg(early != NULL, "%s", err);
     struct sk_raw r1 = {7, 1700000000123456789LL, (uint32_t)n1, (uint32_t)n1, f1, 0};
     struct sk_raw r2 = {8, 1700000001000000001LL, (uint32_t)n2, 1514, f2, 0};
     uint64_t o1, o2;
@@ -832,11 +837,14 @@ START_TEST(test_dump_and_reread)
     ck_assert_uint_eq(o1, 24);
     ck_assert_uint_eq(o2, 24 + 16 + n1);
     ck_assert_int_eq(sk_dump_flush(d, err), 0);
+    struct sk_raw raw;
+    ck_assert_int_eq(sk_reader_read(early, o1, &raw, err), 1);
+    ck_assert_int_eq(raw.ts_ns, r1.ts_ns);
+    sk_reader_close(early);
 
     /* A reader sees what was flushed while the dump is still open. */
     struct sk_reader *rd = sk_reader_open(path, err);
     ck_assert_msg(rd != NULL, "%s", err);
-    struct sk_raw raw;
     ck_assert_int_eq(sk_reader_read(rd, o2, &raw, err), 1);
     ck_assert_int_eq(raw.ts_ns, r2.ts_ns);
     ck_assert_uint_eq(raw.wirelen, 1514);
@@ -880,6 +888,47 @@ START_TEST(test_dump_and_reread)
 }
 END_TEST
 
+/* In a child limited to 4 KiB files: fills a dump until a write fails, and
+ * sends back what sk_dump_write / sk_dump_flush / sk_dump_close said. */
+static void dump_past_limit(const char *path, char *out, size_t n)
+{
+    int fd[2];
+    ck_assert_int_eq(pipe(fd), 0);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        close(fd[0]);
+        char err[SK_ERRBUF_SIZE] = "no error", msg[2 * SK_ERRBUF_SIZE + 32];
+        signal(SIGXFSZ, SIG_IGN); /* get EFBIG instead of dying */
+        struct rlimit rl = {4096, 4096};
+        setrlimit(RLIMIT_FSIZE, &rl);
+        struct sk_dump *d = sk_dump_open_dlt(DLT_EN10MB, 0, path, err);
+        uint8_t f[200];
+        size_t len = frame(f, 6, 1, 2, 100);
+        struct sk_raw r = {1, 0, (uint32_t)len, (uint32_t)len, f, 0};
+        int w = 0, i = 0;
+        for (; d && i < 1000 && w == 0; i++)
+            w = sk_dump_write(d, &r, NULL, err);
+        if (w == 0 && d)
+            w = sk_dump_flush(d, err);
+        char cerr[SK_ERRBUF_SIZE] = "";
+        int c = sk_dump_close(d, cerr);
+        snprintf(msg, sizeof msg, "%d %d %s|%s", w, c, err, cerr);
+        ssize_t k = write(fd[1], msg, strlen(msg));
+        _exit(k < 0);
+    }
+    close(fd[1]);
+    size_t got = 0;
+    ssize_t k;
+    while (got < n - 1 && (k = read(fd[0], out + got, n - 1 - got)) > 0)
+        got += (size_t)k;
+    out[got] = '\0';
+    close(fd[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 START_TEST(test_dump_errors)
 {
     char err[SK_ERRBUF_SIZE] = "";
@@ -888,22 +937,20 @@ START_TEST(test_dump_errors)
                       strstr(err, "No such file or directory"),
                   "got: %s", err);
 
-    /* /dev/full: every write fails with ENOSPC once the buffer is flushed. */
-    struct sk_dump *d = sk_dump_open_dlt(DLT_EN10MB, 0, "/dev/full", err);
-    ck_assert_msg(d != NULL, "%s", err);
-    uint8_t f[200];
-    size_t n = frame(f, 6, 1, 2, 100);
-    struct sk_raw r = {1, 0, (uint32_t)n, (uint32_t)n, f, 0};
-    int failed = 0;
-    for (int i = 0; i < 1000 && !failed; i++)
-        failed = sk_dump_write(d, &r, NULL, err) < 0;
-    if (!failed)
-        failed = sk_dump_flush(d, err) < 0;
-    ck_assert(failed);
-    ck_assert_msg(strstr(err, "cannot write capture file /dev/full: No space left on device") ==
-                      err,
-                  "got: %s", err);
-    ck_assert_int_eq(sk_dump_close(d, err), -1);
+    /* /dev/full: the file header, written at once, already fails. */
+    ck_assert_ptr_null(sk_dump_open_dlt(DLT_EN10MB, 0, "/dev/full", err));
+    ck_assert_str_eq(err, "cannot write capture file /dev/full: No space left on device (the "
+                          "disk is full: free some space or save elsewhere)");
+
+    /* A write that fails later (file size limit): the write or flush that
+     * meets it fails, and so does closing. */
+    const char *path = path_of("limited.pcap");
+    char out[3 * SK_ERRBUF_SIZE];
+    dump_past_limit(path, out, sizeof out);
+    char want[600];
+    snprintf(want, sizeof want, "-1 -1 cannot write capture file %s: File too large|", path);
+    ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "got: %s", out);
+    ck_assert_msg(strstr(out + strlen(want), "File too large") != NULL, "got: %s", out);
 }
 END_TEST
 
