@@ -4,7 +4,11 @@
  * (escape sequences could rewrite the screen or the title) nor break a JSON
  * line. Text keeps printable ASCII and well-formed UTF-8 characters that are
  * not controls; everything else becomes a visible escape (\n, \r, \t, \\,
- * \xNN), so the output is pure printable UTF-8.
+ * \xNN), so the output is pure printable UTF-8. \xNN stands for one byte: a
+ * C0 control, DEL, or a byte of malformed UTF-8 (overlong, surrogate, above
+ * U+10FFFF, cut short). \u{XXXX} stands for a well-formed character that is
+ * never shown raw: C1 controls (U+0080-U+009F), the bidirectional controls
+ * (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069) and U+2028-U+2029.
  */
 #ifndef SK_ESCAPE_H
 #define SK_ESCAPE_H

@@ -61,18 +61,25 @@ int sk_source_set_filter(struct sk_source *s, const char *expr, char *err);
 /* Reads the next record that passes the filter. Returns
  *    1  a packet is in *raw
  *    0  end of file; live: nothing arrived within the timeout
- *   -1  error: err says what (e.g. "truncated record 42: ..."), the packets
- *       already returned stay valid; nothing more will be read
+ *   -1  error: err says what (e.g. "capture file x.pcap is cut short: record
+ *       42 is truncated (...)"), the packets already returned stay valid;
+ *       nothing more will be read (later calls return 0)
  *   -2  sk_source_break was called */
 int sk_source_next(struct sk_source *s, struct sk_raw *raw, char *err);
 
-/* Makes a blocked sk_source_next return -2. Async-signal-safe (pcap_breakloop). */
+/* Makes a blocked sk_source_next return -2 (or the next call, if none is
+ * blocked); reported once. Async-signal-safe: pcap_breakloop, an atomic flag,
+ * and a write(2) to a pipe that wakes a live wait. */
 void sk_source_break(struct sk_source *s);
 
 int sk_source_datalink(const struct sk_source *s); /* DLT_* of the records */
 int sk_source_snaplen(const struct sk_source *s);
 const char *sk_source_name(const struct sk_source *s); /* path or interface */
 bool sk_source_is_live(const struct sk_source *s);
+
+/* Live: the warning pcap_activate gave, if it gave one (e.g. promiscuous mode
+ * not supported), else "". Owned by s. Capture works despite it; show it once. */
+const char *sk_source_warning(const struct sk_source *s);
 
 /* Live: counters from pcap_stats. Files: received = records read, no drops.
  * -1 with err if libpcap cannot tell. */
