@@ -19,8 +19,12 @@ char *sk_addr_str(const struct sk_addr *a, char *buf)
 
 char *sk_endpoint_str(const struct sk_addr *a, uint16_t port, char *buf)
 {
-    char host[SK_ADDRSTRLEN];
-    sk_addr_str(a, host);
+    /* INET6_ADDRSTRLEN (46) + "[]:65535" always fits SK_ADDRSTRLEN (64). */
+    char host[INET6_ADDRSTRLEN] = "-";
+    if (a->family == 4)
+        inet_ntop(AF_INET, a->b, host, sizeof host);
+    else if (a->family == 6)
+        inet_ntop(AF_INET6, a->b, host, sizeof host);
     if (a->family == 6)
         snprintf(buf, SK_ADDRSTRLEN, "[%s]:%u", host, (unsigned)port);
     else

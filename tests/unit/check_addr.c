@@ -44,6 +44,7 @@ START_TEST(test_addr_order)
 }
 END_TEST
 
+Suite *addr_suite(void);
 Suite *addr_suite(void)
 {
     Suite *s = suite_create("addr");

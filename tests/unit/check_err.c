@@ -28,6 +28,7 @@ START_TEST(test_status_names)
 }
 END_TEST
 
+Suite *err_suite(void);
 Suite *err_suite(void)
 {
     Suite *s = suite_create("err");
