@@ -345,7 +345,7 @@ static void sum_tcp(struct sum *s, const struct ipctx *ip, uint32_t off, uint32_
                     uint32_t end)
 {
     struct sk_cursor c = at(s, off, end);
-    struct sk_tcp_hdr h;
+    struct sk_tcp_hdr h = {0};
     uint32_t got = sk_rd_tcp(&c, &h);
     if (got < 4) {
         put(s, "%s > %s: [|tcp]", ip->src, ip->dst);
@@ -396,7 +396,7 @@ static void sum_udp(struct sum *s, const struct ipctx *ip, uint32_t off, uint32_
                     uint32_t end)
 {
     struct sk_cursor c = at(s, off, end);
-    struct sk_udp_hdr h;
+    struct sk_udp_hdr h = {0};
     uint32_t got = sk_rd_udp(&c, &h);
     if (got < 4) {
         if (ip->first_nh == SK_IPPROTO_UDP)
@@ -464,7 +464,7 @@ static char *tstamp(uint32_t t, char *buf)
 static bool icmp_text(struct sum *s, uint32_t off, uint32_t end, char *out, size_t n)
 {
     struct sk_cursor c = at(s, off, end);
-    struct sk_icmp_hdr h;
+    struct sk_icmp_hdr h = {0};
     uint32_t got = sk_rd_icmp(&c, &h);
     char dst[SK_ADDRSTRLEN], gw[SK_ADDRSTRLEN], t1[24], t2[24], t3[24];
     uint32_t q = off + SK_ICMP_LEN; /* the quoted IP header */
@@ -489,7 +489,7 @@ static bool icmp_text(struct sum *s, uint32_t off, uint32_t end, char *out, size
             "host %s unreachable - host precedence violation",
             "host %s unreachable - precedence cutoff"};
         struct sk_cursor qc = at(s, q, end);
-        struct sk_ip4_hdr qh;
+        struct sk_ip4_hdr qh = {0};
         uint32_t qgot = sk_rd_ip4(&qc, &qh);
         if (h.code == 3) {
             if (qgot < 10)
@@ -636,7 +636,7 @@ static bool quoted6_port(struct sum *s, uint32_t q, uint32_t end, uint8_t *proto
                          uint16_t *dport, char *dst)
 {
     struct sk_cursor c = at(s, q, end);
-    struct sk_ip6_hdr h;
+    struct sk_ip6_hdr h = {0};
     if (sk_rd_ip6(&c, &h) < SK_IP6_LEN)
         return false;
     a6(h.dst, dst);
@@ -655,7 +655,7 @@ static bool quoted6_port(struct sum *s, uint32_t q, uint32_t end, uint8_t *proto
         case SK_IPPROTO_AH:
         case SK_IPPROTO_FRAGMENT: {
             struct sk_cursor ec = at(s, pos, end);
-            struct sk_ip6ext_hdr e;
+            struct sk_ip6ext_hdr e = {0};
             if (sk_rd_ip6ext(&ec, nh, &e) < 2)
                 return false;
             if (nh == SK_IPPROTO_FRAGMENT && (e.offlg & 0xfff8))
@@ -710,7 +710,7 @@ static const struct sk_tok icmp6_names[] = {
 static void sum_icmp6(struct sum *s, uint32_t off, uint32_t length, uint32_t end)
 {
     struct sk_cursor c = at(s, off, end);
-    struct sk_icmp_hdr h;
+    struct sk_icmp_hdr h = {0};
     uint32_t got = sk_rd_icmp(&c, &h);
     uint32_t q = off + SK_ICMP_LEN;
     char a[SK_ADDRSTRLEN], b[SK_ADDRSTRLEN];
@@ -885,7 +885,7 @@ static void demux(struct sum *s, const struct ipctx *ip, uint8_t nh, uint32_t of
 static void sum_ip4(struct sum *s, uint32_t off)
 {
     struct sk_cursor c = at(s, off, UINT32_MAX);
-    struct sk_ip4_hdr h;
+    struct sk_ip4_hdr h = {0};
     uint32_t got = sk_rd_ip4(&c, &h);
     uint32_t length = s->wirelen - off; /* what the link layer says is left */
     if (got < 1) {
@@ -941,7 +941,7 @@ static void sum_ip4(struct sum *s, uint32_t off)
 static void sum_ip6(struct sum *s, uint32_t off)
 {
     struct sk_cursor c = at(s, off, UINT32_MAX);
-    struct sk_ip6_hdr h;
+    struct sk_ip6_hdr h = {0};
     uint32_t length = s->wirelen - off;
     if (sk_rd_ip6(&c, &h) < SK_IP6_LEN) {
         put(s, " [|ip6]");
@@ -984,7 +984,7 @@ static void sum_ip6(struct sum *s, uint32_t off)
             return;
         }
         struct sk_cursor ec = at(s, pos, end);
-        struct sk_ip6ext_hdr e;
+        struct sk_ip6ext_hdr e = {0};
         uint32_t got = sk_rd_ip6ext(&ec, nh, &e);
         uint32_t elen = got >= 2 ? sk_ip6ext_len(nh, e.len) : 0;
         switch (nh) {
@@ -1113,7 +1113,7 @@ static void sum_ip6(struct sum *s, uint32_t off)
 static void sum_arp(struct sum *s, uint32_t off)
 {
     struct sk_cursor c = at(s, off, UINT32_MAX);
-    struct sk_arp_hdr h;
+    struct sk_arp_hdr h = {0};
     uint32_t need;
     uint32_t got = sk_rd_arp(&c, &h, &need);
     uint32_t length = s->wirelen - off;
@@ -1225,7 +1225,7 @@ static void sum_tagged(struct sum *s, uint16_t type, uint32_t off, bool sll)
 {
     while (sll ? type == SK_ETHERTYPE_8021Q : sk_is_vlan_tpid(type)) {
         struct sk_cursor c = at(s, off, UINT32_MAX);
-        struct sk_vlan_hdr v;
+        struct sk_vlan_hdr v = {0};
         if (sk_rd_vlan(&c, &v) < SK_VLAN_LEN) {
             put(s, " [|vlan]");
             return;
@@ -1245,7 +1245,7 @@ static void sum_link(struct sum *s, int dlt)
     struct sk_cursor c = at(s, 0, UINT32_MAX);
     switch (dlt) {
     case SK_DLT_EN10MB: {
-        struct sk_eth_hdr h;
+        struct sk_eth_hdr h = {0};
         if (sk_rd_eth(&c, &h) < SK_ETH_LEN) {
             put(s, " [|ether]");
             return;
@@ -1257,7 +1257,7 @@ static void sum_link(struct sum *s, int dlt)
         return;
     }
     case SK_DLT_LINUX_SLL: {
-        struct sk_sll_hdr h;
+        struct sk_sll_hdr h = {0};
         if (sk_rd_sll(&c, &h) < SK_SLL_LEN) {
             put(s, " [|sll]");
             return;
@@ -1271,7 +1271,7 @@ static void sum_link(struct sum *s, int dlt)
     case SK_DLT_LINUX_SLL2: {
         static const struct sk_tok dir[] = {{0, "In"}, {1, "B"},   {2, "M"},
                                             {3, "P"},  {4, "Out"}, {0, NULL}};
-        struct sk_sll2_hdr h;
+        struct sk_sll2_hdr h = {0};
         char ifname[IF_NAMESIZE + 1];
         if (sk_rd_sll2(&c, &h) < SK_SLL2_LEN) {
             put(s, " [|sll2]");
