@@ -3,10 +3,22 @@
 
 #include "decode_layers.h"
 
+/* Zeroes *p in pieces small enough to become plain vector stores: one memset
+ * of the whole struct compiles to `rep stos`, whose start-up cost was a fifth
+ * of the time of decoding a TCP segment. */
+static void packet_zero(struct sk_packet *p)
+{
+    unsigned char *b = (unsigned char *)p;
+    size_t i = 0;
+    for (; i + 48 <= sizeof *p; i += 48)
+        memset(b + i, 0, 48);
+    memset(b + i, 0, sizeof *p - i);
+}
+
 enum sk_status sk_decode_layers(int dlt, const uint8_t *data, uint32_t caplen,
                                 uint32_t wirelen, struct sk_packet *p, struct sk_layers *L)
 {
-    memset(p, 0, sizeof *p);
+    packet_zero(p);
     p->caplen = caplen;
     p->wirelen = wirelen;
     p->dlt = dlt;

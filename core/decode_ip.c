@@ -11,19 +11,25 @@
 
 uint32_t sk_rd_ip4(struct sk_cursor *c, struct sk_ip4_hdr *h)
 {
+    /* A local cursor: the header's byte fields could alias *c. */
+    struct sk_cursor l = *c;
     uint32_t got = c->left < SK_IP4_LEN ? (uint32_t)c->left : SK_IP4_LEN;
-    (void)(sk_cur_u8(c, &h->vihl) && sk_cur_u8(c, &h->tos) && sk_cur_be16(c, &h->len) &&
-           sk_cur_be16(c, &h->id) && sk_cur_be16(c, &h->off) && sk_cur_u8(c, &h->ttl) &&
-           sk_cur_u8(c, &h->proto) && sk_cur_be16(c, &h->sum) && sk_cur_copy(c, h->src, 4) &&
-           sk_cur_copy(c, h->dst, 4));
+    (void)(sk_cur_u8(&l, &h->vihl) && sk_cur_u8(&l, &h->tos) && sk_cur_be16(&l, &h->len) &&
+           sk_cur_be16(&l, &h->id) && sk_cur_be16(&l, &h->off) && sk_cur_u8(&l, &h->ttl) &&
+           sk_cur_u8(&l, &h->proto) && sk_cur_be16(&l, &h->sum) && sk_cur_copy(&l, h->src, 4) &&
+           sk_cur_copy(&l, h->dst, 4));
+    *c = l;
     return got;
 }
 
 uint32_t sk_rd_ip6(struct sk_cursor *c, struct sk_ip6_hdr *h)
 {
+    /* A local cursor: the header's byte fields could alias *c. */
+    struct sk_cursor l = *c;
     uint32_t got = c->left < SK_IP6_LEN ? (uint32_t)c->left : SK_IP6_LEN;
-    (void)(sk_cur_be32(c, &h->vtcfl) && sk_cur_be16(c, &h->plen) && sk_cur_u8(c, &h->nxt) &&
-           sk_cur_u8(c, &h->hlim) && sk_cur_copy(c, h->src, 16) && sk_cur_copy(c, h->dst, 16));
+    (void)(sk_cur_be32(&l, &h->vtcfl) && sk_cur_be16(&l, &h->plen) && sk_cur_u8(&l, &h->nxt) &&
+           sk_cur_u8(&l, &h->hlim) && sk_cur_copy(&l, h->src, 16) && sk_cur_copy(&l, h->dst, 16));
+    *c = l;
     return got;
 }
 
@@ -86,10 +92,13 @@ static void ip4_fill(struct sk_packet *p, const struct sk_ip4_hdr *h, uint32_t g
     if (got >= 6)
         p->ip_id = h->id;
     if (got >= 8) {
+        /* From locals: reading back the bytes just stored would stall. */
+        bool mf = (h->off & 0x2000) != 0;
+        uint16_t frag_off = (uint16_t)((h->off & 0x1fff) * 8);
         p->df = (h->off & 0x4000) != 0;
-        p->mf = (h->off & 0x2000) != 0;
-        p->frag_off = (uint16_t)((h->off & 0x1fff) * 8);
-        p->fragment = p->mf || p->frag_off != 0;
+        p->mf = mf;
+        p->frag_off = frag_off;
+        p->fragment = mf || frag_off != 0;
     }
     if (got >= 9)
         p->ttl = h->ttl;

@@ -189,7 +189,44 @@ static inline struct sk_optwalk sk_optwalk_make(struct sk_cursor c, uint32_t sta
     return w;
 }
 
-enum sk_optres sk_opt_next(struct sk_optwalk *w, struct sk_opt *o);
+/* The next option. Inline and on locals: it runs for every option of every
+ * TCP segment, and writing the walker back field by field while reading it
+ * again stalls the CPU. */
+static inline enum sk_optres sk_opt_next(struct sk_optwalk *w, struct sk_opt *o)
+{
+    struct sk_cursor c = w->c;
+    uint32_t left = w->left;
+    uint8_t kind, len;
+    if (left == 0 || w->ended)
+        return SK_OPT_END;
+    o->pos = w->pos;
+    o->len = 0;
+    o->val = sk_cursor_make(c.p, 0);
+    if (!sk_cur_u8(&c, &kind))
+        return SK_OPT_TRUNC;
+    o->kind = kind;
+    if (kind == 0 || kind == 1) { /* end of list, no-operation: one byte */
+        o->len = 1;
+        w->c = c;
+        w->left = left - 1;
+        w->pos = o->pos + 1;
+        w->ended = kind == 0;
+        return SK_OPT_NEXT;
+    }
+    if (left < 2)
+        return SK_OPT_BAD; /* the length byte would lie past the header */
+    if (!sk_cur_u8(&c, &len))
+        return SK_OPT_TRUNC;
+    o->len = len;
+    if (len < 2 || len > left)
+        return SK_OPT_BAD;
+    if (!sk_cur_sub(&c, (size_t)len - 2, &o->val))
+        return SK_OPT_TRUNC;
+    w->c = c;
+    w->left = left - len;
+    w->pos = o->pos + len;
+    return SK_OPT_NEXT;
+}
 
 /* The same for the options inside IPv6 hop-by-hop and destination options
  * headers (RFC 8200 §4.2): type 0 (Pad1) is one byte, every other type is

@@ -14,34 +14,46 @@
 
 uint32_t sk_rd_eth(struct sk_cursor *c, struct sk_eth_hdr *h)
 {
+    /* A local cursor: the header's byte fields could alias *c. */
+    struct sk_cursor l = *c;
     uint32_t got = c->left < SK_ETH_LEN ? (uint32_t)c->left : SK_ETH_LEN;
-    (void)(sk_cur_copy(c, h->dst, 6) && sk_cur_copy(c, h->src, 6) && sk_cur_be16(c, &h->type));
+    (void)(sk_cur_copy(&l, h->dst, 6) && sk_cur_copy(&l, h->src, 6) && sk_cur_be16(&l, &h->type));
+    *c = l;
     return got;
 }
 
 uint32_t sk_rd_vlan(struct sk_cursor *c, struct sk_vlan_hdr *h)
 {
+    /* A local cursor: the header's byte fields could alias *c. */
+    struct sk_cursor l = *c;
     uint32_t got = c->left < SK_VLAN_LEN ? (uint32_t)c->left : SK_VLAN_LEN;
-    (void)(sk_cur_be16(c, &h->tci) && sk_cur_be16(c, &h->type));
+    (void)(sk_cur_be16(&l, &h->tci) && sk_cur_be16(&l, &h->type));
+    *c = l;
     return got;
 }
 
 uint32_t sk_rd_sll(struct sk_cursor *c, struct sk_sll_hdr *h)
 {
+    /* A local cursor: the header's byte fields could alias *c. */
+    struct sk_cursor l = *c;
     uint32_t got = c->left < SK_SLL_LEN ? (uint32_t)c->left : SK_SLL_LEN;
-    (void)(sk_cur_be16(c, &h->pkttype) && sk_cur_be16(c, &h->hatype) &&
-           sk_cur_be16(c, &h->halen) && sk_cur_copy(c, h->addr, 8) &&
-           sk_cur_be16(c, &h->proto));
+    (void)(sk_cur_be16(&l, &h->pkttype) && sk_cur_be16(&l, &h->hatype) &&
+           sk_cur_be16(&l, &h->halen) && sk_cur_copy(&l, h->addr, 8) &&
+           sk_cur_be16(&l, &h->proto));
+    *c = l;
     return got;
 }
 
 uint32_t sk_rd_sll2(struct sk_cursor *c, struct sk_sll2_hdr *h)
 {
+    /* A local cursor: the header's byte fields could alias *c. */
+    struct sk_cursor l = *c;
     uint32_t got = c->left < SK_SLL2_LEN ? (uint32_t)c->left : SK_SLL2_LEN;
-    (void)(sk_cur_be16(c, &h->proto) && sk_cur_be16(c, &h->reserved) &&
-           sk_cur_be32(c, &h->ifindex) && sk_cur_be16(c, &h->hatype) &&
-           sk_cur_u8(c, &h->pkttype) && sk_cur_u8(c, &h->halen) &&
-           sk_cur_copy(c, h->addr, 8));
+    (void)(sk_cur_be16(&l, &h->proto) && sk_cur_be16(&l, &h->reserved) &&
+           sk_cur_be32(&l, &h->ifindex) && sk_cur_be16(&l, &h->hatype) &&
+           sk_cur_u8(&l, &h->pkttype) && sk_cur_u8(&l, &h->halen) &&
+           sk_cur_copy(&l, h->addr, 8));
+    *c = l;
     return got;
 }
 

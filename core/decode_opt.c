@@ -1,38 +1,7 @@
-/* decode_opt.c — walking type-length-value options: TCP (RFC 9293 §3.2) and
- * IPv4 (RFC 791 §3.1) share one layout, IPv6 hop-by-hop and destination
- * options (RFC 8200 §4.2) another. */
+/* decode_opt.c — walking the options of IPv6 hop-by-hop and destination
+ * options headers (RFC 8200 §4.2), and the lengths TCP options must have
+ * (RFC 9293 §3.2); the TCP/IPv4 walker is inline in decode_layers.h. */
 #include "decode_layers.h"
-
-enum sk_optres sk_opt_next(struct sk_optwalk *w, struct sk_opt *o)
-{
-    if (w->left == 0 || w->ended)
-        return SK_OPT_END;
-    o->pos = w->pos;
-    o->len = 0;
-    o->val = sk_cursor_make(w->c.p, 0);
-    if (!sk_cur_u8(&w->c, &o->kind))
-        return SK_OPT_TRUNC;
-    if (o->kind == SK_TCPOPT_EOL || o->kind == SK_TCPOPT_NOP) {
-        o->len = 1;
-        w->left -= 1;
-        w->pos += 1;
-        w->ended = o->kind == SK_TCPOPT_EOL;
-        return SK_OPT_NEXT;
-    }
-    uint8_t len;
-    if (w->left < 2)
-        return SK_OPT_BAD; /* the length byte would lie past the header */
-    if (!sk_cur_u8(&w->c, &len))
-        return SK_OPT_TRUNC;
-    o->len = len;
-    if (len < 2 || len > w->left)
-        return SK_OPT_BAD;
-    if (!sk_cur_sub(&w->c, (size_t)len - 2, &o->val))
-        return SK_OPT_TRUNC;
-    w->left -= len;
-    w->pos += len;
-    return SK_OPT_NEXT;
-}
 
 enum sk_optres sk_opt6_next(struct sk_optwalk *w, struct sk_opt *o)
 {

@@ -8,26 +8,35 @@
 
 uint32_t sk_rd_tcp(struct sk_cursor *c, struct sk_tcp_hdr *h)
 {
+    /* A local cursor: the header's byte fields could alias *c. */
+    struct sk_cursor l = *c;
     uint32_t got = c->left < SK_TCP_LEN ? (uint32_t)c->left : SK_TCP_LEN;
-    (void)(sk_cur_be16(c, &h->sport) && sk_cur_be16(c, &h->dport) && sk_cur_be32(c, &h->seq) &&
-           sk_cur_be32(c, &h->ack) && sk_cur_u8(c, &h->offx2) && sk_cur_u8(c, &h->flags) &&
-           sk_cur_be16(c, &h->win) && sk_cur_be16(c, &h->sum) && sk_cur_be16(c, &h->urp));
+    (void)(sk_cur_be16(&l, &h->sport) && sk_cur_be16(&l, &h->dport) && sk_cur_be32(&l, &h->seq) &&
+           sk_cur_be32(&l, &h->ack) && sk_cur_u8(&l, &h->offx2) && sk_cur_u8(&l, &h->flags) &&
+           sk_cur_be16(&l, &h->win) && sk_cur_be16(&l, &h->sum) && sk_cur_be16(&l, &h->urp));
+    *c = l;
     return got;
 }
 
 uint32_t sk_rd_udp(struct sk_cursor *c, struct sk_udp_hdr *h)
 {
+    /* A local cursor: the header's byte fields could alias *c. */
+    struct sk_cursor l = *c;
     uint32_t got = c->left < SK_UDP_LEN ? (uint32_t)c->left : SK_UDP_LEN;
-    (void)(sk_cur_be16(c, &h->sport) && sk_cur_be16(c, &h->dport) && sk_cur_be16(c, &h->len) &&
-           sk_cur_be16(c, &h->sum));
+    (void)(sk_cur_be16(&l, &h->sport) && sk_cur_be16(&l, &h->dport) && sk_cur_be16(&l, &h->len) &&
+           sk_cur_be16(&l, &h->sum));
+    *c = l;
     return got;
 }
 
 uint32_t sk_rd_icmp(struct sk_cursor *c, struct sk_icmp_hdr *h)
 {
+    /* A local cursor: the header's byte fields could alias *c. */
+    struct sk_cursor l = *c;
     uint32_t got = c->left < SK_ICMP_LEN ? (uint32_t)c->left : SK_ICMP_LEN;
-    (void)(sk_cur_u8(c, &h->type) && sk_cur_u8(c, &h->code) && sk_cur_be16(c, &h->sum) &&
-           sk_cur_be32(c, &h->rest));
+    (void)(sk_cur_u8(&l, &h->type) && sk_cur_u8(&l, &h->code) && sk_cur_be16(&l, &h->sum) &&
+           sk_cur_be32(&l, &h->rest));
+    *c = l;
     return got;
 }
 
