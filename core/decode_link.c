@@ -247,15 +247,9 @@ void sk_dec_link(struct sk_dec *d, int dlt)
     case SK_DLT_RAW:
     case SK_DLT_RAW_OPENBSD:
     case SK_LINKTYPE_RAW:
-        dec_raw(d);
-        break;
-    case SK_DLT_IPV4:
-        d->p->ethertype = SK_ETHERTYPE_IPV4;
-        sk_dec_ipv4(d, 0);
-        break;
+    case SK_DLT_IPV4: /* as tcpdump does, IPV4 and IPV6 too follow the nibble */
     case SK_DLT_IPV6:
-        d->p->ethertype = SK_ETHERTYPE_IPV6;
-        sk_dec_ipv6(d, 0);
+        dec_raw(d);
         break;
     default:
         sk_dec_problem(d, NULL, SK_INVALID, N_("link type not supported"));

@@ -24,6 +24,16 @@ struct dis {
     int base; /* depth of the current layer's heading: 0, or 1 inside an ICMP error */
 };
 
+/* Hands a line over, its bytes kept within what the capture has. */
+static void deliver(struct dis *d, struct sk_field *f)
+{
+    if (f->off > d->caplen)
+        f->off = d->caplen;
+    if (f->len > d->caplen - f->off)
+        f->len = d->caplen - f->off;
+    d->cb(f, d->user);
+}
+
 static void emitv(struct dis *d, int depth, uint32_t off, uint32_t len, enum sk_status problem,
                   const char *label, const char *fmt, va_list ap)
 {
@@ -35,7 +45,7 @@ static void emitv(struct dis *d, int depth, uint32_t off, uint32_t len, enum sk_
     else
         value[0] = '\0';
     struct sk_field f = {depth, label, value, off, len, problem};
-    d->cb(&f, d->user);
+    deliver(d, &f);
 }
 
 static void emit(struct dis *d, int depth, uint32_t off, uint32_t len, const char *label,
@@ -102,11 +112,11 @@ static void layer_problem(struct dis *d, const struct sk_layer *ly)
         snprintf(text, sizeof text, _("%s: %u of %u bytes captured"), _(ly->why), ly->got,
                  ly->hlen);
         struct sk_field f = {d->base + 1, _("Truncated"), text, ly->off, ly->got, SK_TRUNCATED};
-        d->cb(&f, d->user);
+        deliver(d, &f);
     } else {
         struct sk_field f = {d->base + 1, _("Malformed"), _(ly->why), ly->off, ly->got,
                              SK_INVALID};
-        d->cb(&f, d->user);
+        deliver(d, &f);
     }
 }
 
@@ -757,7 +767,7 @@ enum sk_status sk_dissect(int dlt, const uint8_t *data, uint32_t caplen, uint32_
     if (p.status != SK_OK && !told) {
         struct sk_field f = {1, p.status == SK_TRUNCATED ? _("Truncated") : _("Malformed"),
                              _(p.why), 0, d.caplen, p.status};
-        cb(&f, user);
+        deliver(&d, &f);
     }
     dis_payload(&d, covered);
     return st;
