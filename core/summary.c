@@ -812,7 +812,9 @@ static void sum_icmp6(struct sum *s, uint32_t off, uint32_t length, uint32_t end
     case 132:
         if (got < 8 || !addr_at(s, q, end, 16, a))
             goto trunc;
-        put(s, " max resp delay: %u addr: %s", (unsigned)(h.rest >> 16), a);
+        /* (sic: tcpdump prints no space after the name of a query) */
+        put(s, "%smax resp delay: %u addr: %s", h.type == 130 ? "" : " ",
+            (unsigned)(h.rest >> 16), a);
         break;
     case 135:
         if (!addr_at(s, q, end, 16, a))
@@ -1117,12 +1119,8 @@ static void sum_arp(struct sum *s, uint32_t off)
     uint32_t need;
     uint32_t got = sk_rd_arp(&c, &h, &need);
     uint32_t length = s->wirelen - off;
-    if (got < 8) {
-        put(s, " [|arp]");
-        return;
-    }
     if (got < need) {
-        put(s, "[|ARP]");
+        put(s, " [|arp]");
         return;
     }
     put(s, "ARP, ");
