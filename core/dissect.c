@@ -545,6 +545,17 @@ static void dis_tcp_option(struct dis *d, uint32_t off, struct sk_opt *o)
         sk_tcpopt_name(o->kind), o->kind, o->len);
 }
 
+/* "SYN, ACK": the flags set, AE included, in the order of the bits. */
+static void tcp_flag_list(uint32_t f12, char *out, size_t n)
+{
+    static const char *const names[] = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"};
+    size_t k = 0;
+    out[0] = '\0';
+    for (unsigned i = 0; i < 9; i++)
+        if (f12 & (1u << i) && k < n)
+            k += (size_t)snprintf(out + k, n - k, k ? ", %s" : "%s", names[i]);
+}
+
 static void dis_tcp(struct dis *d, const struct sk_layer *ly)
 {
     const struct sk_tcp_hdr *h = &ly->h.tcp;
@@ -573,13 +584,8 @@ static void dis_tcp(struct dis *d, const struct sk_layer *ly)
           bits(h->offx2, 8, 0xf0, bb));
     if (ly->got >= 14) {
         uint32_t f12 = (uint32_t)(h->offx2 & 0x0f) << 8 | h->flags;
-        sk_tcp_flags_names(h->flags, names);
-        for (char *c = names; *c; c++)
-            if (*c == ',')
-                *c = '/';
-        if (h->offx2 & 1)
-            strcat(names, "/AE");
-        field(d, ly, 12, 2, _("Flags"), "0x%03x (%s)", f12, h->flags ? names : _("none"));
+        tcp_flag_list(f12, names, sizeof names);
+        field(d, ly, 12, 2, _("Flags"), "0x%03x (%s)", f12, names[0] ? names : _("none"));
         static const struct {
             uint32_t bit;
             const char *name;
@@ -641,7 +647,8 @@ static void dis_icmp(struct dis *d, const struct sk_layer *ly, bool v6)
     const char *cn = ly->got >= 2 ? (v6 ? sk_icmp6_code_name(h->type, h->code)
                                         : sk_icmp_code_name(h->type, h->code))
                                   : NULL;
-    emit(d, 0, ly->off, SK_ICMP_LEN,
+    /* The heading spans the whole message: an error's quoted headers are its fields. */
+    emit(d, 0, ly->off, ly->avail,
          v6 ? _("Internet Control Message Protocol v6") : _("Internet Control Message Protocol"),
          tn ? "%s%s%s" : NULL, tn ? _(tn) : "", cn ? ", " : "", cn ? _(cn) : "");
     field(d, ly, 0, 1, _("Type"), "%u (%s)", h->type, tn ? _(tn) : _("unknown"));
