@@ -23,7 +23,7 @@ static const struct {
     unsigned packets;
 } files[] = {
     {"decode-tcp4", 14},         {"decode-ip6", 17},          {"decode-icmp", 4},
-    {"decode-snap", 14},         {"decode-crafted", 150},     {"decode-crafted-sll", 4},
+    {"decode-snap", 14},         {"decode-crafted", 153},     {"decode-crafted-sll", 4},
     {"decode-crafted-sll2", 3},  {"decode-crafted-null", 6},  {"decode-crafted-loop", 4},
     {"decode-crafted-raw", 3},   {"decode-crafted-ipv4", 3},
 };
