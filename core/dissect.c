@@ -458,6 +458,18 @@ static void dis_ip6ext(struct dis *d, const struct sk_layer *ly)
     if (e->type == SK_IPPROTO_ROUTING) {
         field(d, ly, 2, 1, _("Routing type"), "%u", e->rt_type);
         field(d, ly, 3, 1, _("Segments left"), "%u", e->segleft);
+        struct sk_cursor rc = cursor_at(d, ly->off + 4, ly->got > 4 ? ly->got - 4 : 0);
+        uint32_t rsv;
+        uint8_t last, flags;
+        uint16_t tag;
+        if (e->rt_type == 4 && sk_cur_u8(&rc, &last) && sk_cur_u8(&rc, &flags) &&
+            sk_cur_be16(&rc, &tag)) { /* segment routing (RFC 8754) */
+            field(d, ly, 4, 1, _("Last entry"), "%u", last);
+            field(d, ly, 5, 1, _("Flags"), "0x%02x", flags);
+            field(d, ly, 6, 2, _("Tag"), "0x%04x", tag);
+        } else if (e->rt_type != 4 && sk_cur_be32(&rc, &rsv)) {
+            field(d, ly, 4, 4, _("Reserved"), "0x%08x", rsv);
+        }
         struct sk_cursor c = cursor_at(d, ly->off + 8, ly->got > 8 ? ly->got - 8 : 0);
         uint8_t addr[16];
         for (uint32_t i = 0; (e->rt_type == 0 || e->rt_type == 2 || e->rt_type == 4) &&
