@@ -256,9 +256,6 @@ enum {
     SK_TCPOPT_EXP2 = 254
 };
 
-/* The length a known TCP option must have (0: variable length or unknown kind);
- * SACK's is 2 + 8 * blocks, checked apart. */
-uint8_t sk_tcpopt_fixed_len(uint8_t kind);
 
 /* ------------------------------------------------------------ numbers */
 

@@ -1,6 +1,6 @@
 /* decode_opt.c — walking the options of IPv6 hop-by-hop and destination
- * options headers (RFC 8200 §4.2), and the lengths TCP options must have
- * (RFC 9293 §3.2); the TCP/IPv4 walker is inline in decode_layers.h. */
+ * options headers (RFC 8200 §4.2); the TCP/IPv4 walker (RFC 9293 §3.2,
+ * RFC 791) is inline in decode_layers.h. */
 #include "decode_layers.h"
 
 enum sk_optres sk_opt6_next(struct sk_optwalk *w, struct sk_opt *o)
@@ -31,33 +31,4 @@ enum sk_optres sk_opt6_next(struct sk_optwalk *w, struct sk_opt *o)
     w->left -= o->len;
     w->pos += o->len;
     return SK_OPT_NEXT;
-}
-
-uint8_t sk_tcpopt_fixed_len(uint8_t kind)
-{
-    switch (kind) {
-    case SK_TCPOPT_EOL:
-    case SK_TCPOPT_NOP:
-        return 1;
-    case SK_TCPOPT_SACKOK:
-        return 2;
-    case SK_TCPOPT_WSCALE:
-        return 3;
-    case SK_TCPOPT_MSS:
-    case SK_TCPOPT_UTO:
-    case SK_TCPOPT_SCPS:
-        return 4;
-    case SK_TCPOPT_ECHO:
-    case SK_TCPOPT_ECHOREPLY:
-    case SK_TCPOPT_CC:
-    case SK_TCPOPT_CCNEW:
-    case SK_TCPOPT_CCECHO:
-        return 6;
-    case SK_TCPOPT_TS:
-        return 10;
-    case SK_TCPOPT_MD5:
-        return 18;
-    default:
-        return 0;
-    }
 }
