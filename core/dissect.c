@@ -303,7 +303,7 @@ static void dis_arp(struct dis *d, const struct sk_layer *ly)
     const struct sk_arp_hdr *h = &ly->h.arp;
     const char *op = ly->got >= 8 ? sk_arp_op_name(h->op) : NULL;
     char a[64], t[48];
-    emit(d, 0, ly->off, ly->hlen, _("Address Resolution Protocol"), op ? "(%s)" : NULL,
+    emit(d, 0, ly->off, ly->hlen, _("Address Resolution Protocol"), op ? "%s" : NULL,
          op ? _(op) : "");
     field(d, ly, 0, 2, _("Hardware type"), "%s (%u)", h->htype == 1 ? "Ethernet" : _("unknown"),
           h->htype);

@@ -305,6 +305,24 @@ START_TEST(test_other_layers)
     expect(&ls, "Interface index: 3", 1, 4, 4);
     expect(&ls, "Packet type: sent by us (4)", 1, 10, 1);
     expect(&ls, "Source: 02:00:00:00:00:0a", 1, 12, 8);
+    /* ARP */
+    f.n = 0;
+    fb_eth(&f, 0x0806);
+    put16(&f, 1);
+    put16(&f, 0x0800);
+    put8(&f, 6);
+    put8(&f, 4);
+    put16(&f, 2);
+    putn(&f, MAC_A, 6);
+    putn(&f, IP4_A, 4);
+    putn(&f, MAC_B, 6);
+    putn(&f, IP4_B, 4);
+    ck_assert_int_eq(dissect(1, f.b, (uint32_t)f.n, (uint32_t)f.n, &ls), SK_OK);
+    check_nesting(&ls, (uint32_t)f.n);
+    expect(&ls, "Address Resolution Protocol, reply", 0, 14, 28);
+    expect(&ls, "Opcode: reply (2)", 1, 20, 2);
+    expect(&ls, "Sender hardware address: 02:00:00:00:00:0a", 1, 22, 6);
+    expect(&ls, "Target protocol address: 10.1.2.3", 1, 38, 4);
     uint8_t null[4 + 28] = {30, 0, 0, 0};
     memcpy(null + 4, f.b + 20, 28);
     null[4] = 0x60; /* not IPv6 really: the version field says 6, the rest is cut */
