@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct sk_cursor {
     const uint8_t *p; /* next unread byte */
@@ -96,8 +97,7 @@ static inline bool sk_cur_copy(struct sk_cursor *c, void *dst, size_t n)
 {
     if (c->left < n)
         return false;
-    for (size_t i = 0; i < n; i++)
-        ((uint8_t *)dst)[i] = c->p[i];
+    memcpy(dst, c->p, n); /* a constant n becomes plain moves */
     c->p += n;
     c->left -= n;
     return true;

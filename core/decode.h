@@ -96,7 +96,8 @@ struct sk_packet {
 
     /* --- link --- */
     uint16_t ethertype;    /* protocol carried by the link (after VLAN tags); 0 if none */
-    uint8_t nvlan;         /* 802.1Q / 802.1ad tags seen (at most SK_MAX_VLAN kept) */
+    uint8_t nvlan;         /* 802.1Q / 802.1ad tags kept: the first SK_MAX_VLAN (more
+                              are walked through, not counted) */
     uint16_t vlan[SK_MAX_VLAN]; /* their VLAN IDs, outermost first */
     uint16_t sll_pkttype;  /* Linux cooked capture: packet type (host, outgoing...) */
     uint32_t l3_off;       /* offset of the network header in data */
@@ -148,7 +149,9 @@ struct sk_packet {
     const uint8_t *payload;  /* first payload byte present, NULL when none */
     uint32_t payload_caplen; /* payload bytes present in the capture */
     uint32_t payload_len;    /* payload bytes according to the headers: what
-                                tcpdump prints as "length" */
+                                tcpdump prints as "length" (TCP, UDP); for
+                                ICMP/ICMPv6 the bytes after the 8-byte header,
+                                a quoted datagram included */
 };
 
 /* Decodes one frame of link type dlt. Always fills *p (zeroing it first) as far

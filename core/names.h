@@ -23,4 +23,15 @@ const char *sk_icmp_unreach_name(uint8_t code);  /* "port unreachable" ... */
 const char *sk_icmp6_type_name(uint8_t type);
 const char *sk_icmp6_unreach_name(uint8_t code);
 
+/* Added for the dissection (same conventions: NULL when unknown). Names that
+ * are words for people are gettext msgids (marked N_() in names.c): translate
+ * them with _() when shown; protocol names and tcpdump's tokens are not. */
+const char *sk_icmp_code_name(uint8_t type, uint8_t code);  /* any ICMP type with codes */
+const char *sk_icmp6_code_name(uint8_t type, uint8_t code);
+const char *sk_ipopt_name(uint8_t type);     /* IPv4 options: "NOP", "RR", "TS", "RA" ... */
+const char *sk_ip6opt_name(uint8_t type);    /* IPv6 options: "Pad1", "PadN", "Jumbo Payload" ... */
+const char *sk_arp_op_name(uint16_t op);     /* "request", "reply" ... */
+const char *sk_sll_pkttype_name(uint16_t t); /* "unicast to us", "sent by us" ... */
+const char *sk_arphrd_name(uint16_t t);      /* Linux ARPHRD_*: "Ethernet", "loopback" ... */
+
 #endif
