@@ -11,6 +11,7 @@
 #include "ladder.h"
 #include "layout.h"
 #include "convtext.h"
+#include "escape.h"
 #include "summary.h"
 
 #define PREVIEW_BYTES 48 /* payload bytes kept per packet for the arrow's preview */
