@@ -108,6 +108,8 @@ int main(int argc, char **argv)
         Close(connfd);
     }
 
+    if (lk_stopping())
+        lk_say("stop", _("Ctrl-C or SIGTERM: closing the sockets and exiting"));
     if (o.fork)
         lk_wait_children();
     Close(listenfd);
@@ -139,7 +141,9 @@ static void on_connection(int fd)
         }
         ssize_t n = Read(fd, buf, sizeof buf);
         if (n < 0) {
-            broken = true; /* explained on stderr (Node: 'error', then 'close') */
+            /* Reset: explained on stderr (Node: 'error', then 'close').
+             * Or Ctrl-C / SIGTERM interrupted the read: we close normally. */
+            broken = !lk_stopping();
             break;
         }
         if (n == 0) {
@@ -157,7 +161,7 @@ static void on_connection(int fd)
         const char *answer = o.echo ? buf : o.reply;
         size_t alen = o.echo ? (size_t)n : strlen(o.reply);
         if (Writen(fd, answer, alen) < 0) {
-            broken = true;
+            broken = !lk_stopping();
             break;
         }
         lk_say("write", _("write() → %zu bytes: %s"), alen,
@@ -166,7 +170,7 @@ static void on_connection(int fd)
         if (o.end_after_reply) {
             /* socket.end(): FIN for our direction only; we still read. */
             if (Shutdown(fd, SHUT_WR) < 0) {
-                broken = true;
+                broken = !lk_stopping();
                 break;
             }
             our_fin = true;
@@ -179,7 +183,7 @@ static void on_connection(int fd)
         /* allowHalfOpen: the peer's FIN closed only its direction. Ours is
          * still open, and what we write now still reaches the peer. */
         if (Writen(fd, o.reply, strlen(o.reply)) < 0)
-            broken = true;
+            broken = !lk_stopping();
         else
             lk_say("write", _("write() after the peer's FIN → %zu bytes: %s (half-open)"),
                    strlen(o.reply), lk_show(o.reply, strlen(o.reply), LK_UTF8, shown,

@@ -99,7 +99,7 @@ static const struct why whys[] = {
      N_("another socket already uses %s: a server still running, or a recent connection "
         "waiting in TIME_WAIT"),
      N_("stop the other program, wait for TIME_WAIT to end (60 s on Linux), or use "
-        "--reuseaddr")},
+        "--reuseaddr on every run of the server (Linux wants it on the old connections too)")},
     {EADDRINUSE, "bind", 0, LK_EXIT_ADDR,
      N_("another socket already uses %s (another receiver is running)"),
      N_("stop the other program, or pick another --port")},
@@ -467,8 +467,10 @@ ssize_t Read(int fd, void *buf, size_t n)
             continue;
         if (errno == EINTR)
             return -1;
+        int err = errno; /* peer_of() may change errno */
         peer_of(&c);
-        explain(&c, errno);
+        explain(&c, err);
+        errno = err;
         return -1;
     }
 }
@@ -494,8 +496,10 @@ ssize_t Writen(int fd, const void *buf, size_t n)
             if (errno == EINTR && !lk.stop)
                 continue;
             if (errno != EINTR) {
+                int err = errno;
                 peer_of(&c);
-                explain(&c, errno);
+                explain(&c, err);
+                errno = err;
             }
             return -1;
         }
@@ -523,8 +527,10 @@ int Shutdown(int fd, int how)
     int r = shutdown(fd, how);
     call_end(&c, r, fd, "end()", NULL, NULL);
     if (r < 0) {
+        int err = errno;
         peer_of(&c);
-        explain(&c, errno);
+        explain(&c, err);
+        errno = err;
     }
     return r;
 }
@@ -590,8 +596,10 @@ ssize_t Recvfrom(int fd, void *buf, size_t n, int flags, struct sockaddr *sa,
             continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
             return -1; /* the timeout (SO_RCVTIMEO) or a stop: the lab says it */
+        int err = errno;
         peer_of(&c);
-        explain(&c, errno);
+        explain(&c, err);
+        errno = err;
         return -1;
     }
 }

@@ -131,8 +131,13 @@ int lk_hide_fd(int fd)
 
 /* ============================================================= options */
 
+/* The operands lk_options is collecting: freed on a usage error too. */
+static char **operands;
+
 _Noreturn void lk_usage_error(const char *fmt, ...)
 {
+    free(operands);
+    operands = NULL;
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
@@ -256,7 +261,7 @@ static void set_value(const struct lk_opt *o, const char *shown, const char *val
 
 int lk_options(int argc, char **argv, const struct lk_opt *opts, const struct lk_usage *u)
 {
-    char **operands = calloc((size_t)argc + 1, sizeof *operands);
+    operands = calloc((size_t)argc + 1, sizeof *operands);
     if (!operands) {
         fprintf(stderr, _("%s: out of memory.\n"), lk.prog);
         lk_exit(LK_EXIT_SYS);
@@ -311,6 +316,7 @@ int lk_options(int argc, char **argv, const struct lk_opt *opts, const struct lk
         if (o == help_opt) {
             print_help(opts, u);
             free(operands);
+            operands = NULL;
             lk_exit(LK_EXIT_OK);
         }
     }
@@ -318,6 +324,7 @@ int lk_options(int argc, char **argv, const struct lk_opt *opts, const struct lk
     for (int k = 0; k < nops; k++)
         argv[first + k] = operands[k];
     free(operands);
+    operands = NULL;
 
     if (u->sockets) {
         lk.quiet = opt_quiet;
