@@ -11,7 +11,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
+
+static void flush_at_exit(void);
+static pid_t control_owner; /* the process that bound the control socket */
 
 /* =============================================================== setup */
 
@@ -47,6 +51,7 @@ static void control_open(const char *path)
         lk_usage_error(_("--control %s: cannot bind the control socket: %s."), path,
                        strerror(errno));
     lk.control_fd = lk_hide_fd(fd);
+    control_owner = getpid();
     snprintf(lk.control_path, sizeof lk.control_path, "%s", path);
 }
 
@@ -88,11 +93,12 @@ void lk_events_open(const char *opt_events, const char *opt_control)
 
 void lk_events_close(void)
 {
+    flush_at_exit();
     if (lk.control_fd >= 0) {
         close(lk.control_fd);
         lk.control_fd = -1;
         /* Only the process that bound it removes it (not a forked child). */
-        if (lk.control_path[0] && lk.pid == (int32_t)getpid())
+        if (lk.control_path[0] && control_owner == getpid())
             unlink(lk.control_path);
     }
     if (lk.events_fd >= 0) {
@@ -119,36 +125,110 @@ static const char *errname_short(int err)
     }
 }
 
+/* Events the listener's queue had no room for (EAGAIN: a UNIX datagram
+ * socket queues only net.unix.max_dgram_qlen of them, 10 by default), kept
+ * in order and sent before the next one. Never waited for, except briefly at
+ * exit. */
+#define PENDING_MAX 64
+static struct {
+    int len;
+    char buf[SK_LABEV_MAX];
+} pending[PENDING_MAX];
+static int pending_first, pending_n;
+
+static void warn_once(int err)
+{
+    if (lk.events_warned)
+        return;
+    lk.events_warned = true;
+    const char *name = errname_short(err);
+    lk_note(_("events: not delivered to %s (%s); the lab goes on without them."),
+            lk.events_path, *name ? name : strerror(err));
+}
+
+/* 0 sent, 1 no room now (EAGAIN), -1 lost (no listener, or another error). */
+static int send_one(const char *buf, int len)
+{
+    struct sockaddr_un sun;
+    unix_path(&sun, lk.events_path);
+    if (sendto(lk.events_fd, buf, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL,
+               (const struct sockaddr *)&sun, sizeof sun) == len)
+        return 0;
+    int err = errno;
+    if (err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS)
+        return 1;
+    warn_once(err);
+    return -1;
+}
+
+/* Sends what is pending, oldest first, until the queue is full again. */
+static void flush_pending(void)
+{
+    while (pending_n > 0) {
+        int r = send_one(pending[pending_first].buf, pending[pending_first].len);
+        if (r == 1)
+            return;
+        if (r < 0) { /* the listener went away: the rest is lost too */
+            pending_n = 0;
+            return;
+        }
+        pending_first = (pending_first + 1) % PENDING_MAX;
+        pending_n--;
+    }
+}
+
 void lk_send(struct sk_labevent *e)
 {
     if (lk.events_fd < 0)
         return;
+    int saved = errno;
     int32_t pid = (int32_t)getpid();
-    if (pid != lk.pid) { /* a forked child: its own numbering from 1 */
+    if (pid != lk.pid) {
+        /* A forked child: its own numbering from 1; what is pending is the
+         * parent's to send. */
         lk.pid = pid;
         lk.seq = 0;
+        pending_n = 0;
     }
     snprintf(e->prog, sizeof e->prog, "%s", lk.prog);
     e->pid = pid;
     e->seq = ++lk.seq;
-    char buf[SK_LABEV_MAX + 1];
+    char buf[SK_LABEV_MAX];
     int len = sk_labevent_format(e, buf, sizeof buf);
-    if (len < 0)
+    if (len < 0) {
+        errno = saved;
         return;
-    struct sockaddr_un sun;
-    unix_path(&sun, lk.events_path);
-    int saved = errno;
-    /* Never wait: no listener (ENOENT, ECONNREFUSED) or a full queue (EAGAIN)
-     * only means this event is lost, not that the lab should stop. */
-    if (sendto(lk.events_fd, buf, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL,
-               (const struct sockaddr *)&sun, sizeof sun) < 0 &&
-        !lk.events_warned) {
-        lk.events_warned = true;
-        const char *name = errname_short(errno);
-        lk_note(_("events: not delivered to %s (%s); the lab goes on without them."),
-                lk.events_path, *name ? name : strerror(errno));
+    }
+    /* Never wait: no listener (ENOENT, ECONNREFUSED) only means the event is
+     * lost, and a full queue (EAGAIN) that it waits for a later chance. */
+    flush_pending();
+    if (pending_n == 0 && send_one(buf, len) != 1) {
+        errno = saved;
+        return;
+    }
+    if (pending_n < PENDING_MAX) {
+        int at = (pending_first + pending_n) % PENDING_MAX;
+        memcpy(pending[at].buf, buf, (size_t)len);
+        pending[at].len = len;
+        pending_n++;
+    } else {
+        warn_once(EAGAIN);
     }
     errno = saved;
+}
+
+/* At exit: a last chance for what is pending, bounded to 200 ms. */
+static void flush_at_exit(void)
+{
+    if (lk.events_fd < 0 || lk.pid != (int32_t)getpid())
+        return;
+    for (int tries = 0; pending_n > 0 && tries < 200; tries++) {
+        flush_pending();
+        if (pending_n > 0) {
+            struct timespec ms = {0, 1000000};
+            nanosleep(&ms, NULL);
+        }
+    }
 }
 
 /* ======================================================= socket details */
