@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# labs-load: one server handles 500 clients in a row, then (--fork) 50 at
+# once; every byte echoed back exactly (checksums); no crash, no leak (the
+# server runs under the sanitizer build and exits cleanly, so LeakSanitizer
+# checks it), no zombie; bounded in time.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/labs-lib.bash"
+LAB_TIMEOUT=120
+
+head -c 300000 /dev/urandom >"$T_TMP/pool"
+# slice I SIZE: SIZE bytes of the pool from an offset that depends on I.
+slice() { tail -c +$(( ($1 * 7919) % 200000 + 1 )) "$T_TMP/pool" | head -c "$2"; }
+
+# ------------------------------------------------------------- 500 in a row
+port=$(t_free_port)
+server_bg "$T_TMP/seq" --port "$port" --echo --quiet --max-clients 500 --backlog 64
+start=$SECONDS
+fails=0
+mismatch=0
+for i in $(seq 1 500); do
+    size=$(( (i * 131) % 3000 + 1 ))
+    slice "$i" "$size" >"$T_TMP/in"
+    if ! timeout 10 "$BIN/lab-tcp-client" --port "$port" --stdin --shutdown --raw --quiet \
+            <"$T_TMP/in" >"$T_TMP/out" 2>>"$T_TMP/clients.err"; then
+        fails=$((fails + 1))
+    elif [ "$(cksum <"$T_TMP/in")" != "$(cksum <"$T_TMP/out")" ]; then
+        mismatch=$((mismatch + 1))
+    fi
+done
+t_eq "500 clients in a row: none failed" 0 "$fails"
+t_eq "500 clients in a row: every echo matches its checksum" 0 "$mismatch"
+wait_for_exit "$SERVER_PID"
+t_status "the server exits 0 after --max-clients 500 (and LeakSanitizer found nothing)" 0 "$LAB_RC"
+t_lacks "no sanitizer report from the server" "Sanitizer" "$(cat "$T_TMP/seq")"
+t_lacks "no sanitizer report from the clients" "Sanitizer" "$(cat "$T_TMP/clients.err")"
+t_true "500 clients within 90 s" test $((SECONDS - start)) -lt 90
+echo "  note [labs-load]: 500 clients in a row took $((SECONDS - start)) s" >&2
+
+# ------------------------------------------------------------ 50 at once
+port=$(t_free_port)
+# The children read slowly (--read-delay), so that the 50 overlap.
+server_bg "$T_TMP/fork" --port "$port" --echo --quiet --fork --backlog 128 --read-delay 50
+# The real server process (timeout is its parent).
+server=$(pgrep -P "$SERVER_PID" -f lab-tcp-server | head -1)
+t_true "found the server process" test -n "$server"
+start=$SECONDS
+pids=()
+for i in $(seq 1 50); do
+    size=$(( (i * 1777) % 60000 + 1000 ))
+    slice "$i" "$size" >"$T_TMP/in.$i"
+    timeout 60 "$BIN/lab-tcp-client" --port "$port" --stdin --shutdown --raw --quiet \
+        <"$T_TMP/in.$i" >"$T_TMP/out.$i" 2>>"$T_TMP/fork-clients.err" &
+    pids+=($!)
+done
+# While they run: several children at once.
+t_wait_for 10 sh -c "test \$(pgrep -P $server | wc -l) -ge 10"
+most=$(pgrep -P "$server" | wc -l)
+t_true "the server runs several children at once (saw $most)" test "$most" -ge 10
+fails=0
+for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
+t_eq "50 concurrent clients: none failed" 0 "$fails"
+mismatch=0
+for i in $(seq 1 50); do
+    [ "$(sha256sum <"$T_TMP/in.$i")" = "$(sha256sum <"$T_TMP/out.$i")" ] || mismatch=$((mismatch + 1))
+done
+t_eq "50 concurrent clients: every echo matches its checksum" 0 "$mismatch"
+# All served: no child left, and none a zombie (the SIGCHLD handler reaped them).
+t_wait_for 10 sh -c "test -z \"\$(pgrep -P $server)\""
+t_eq "no child left, no zombie" "" "$(ps -o pid=,stat= --ppid "$server")"
+t_true "50 concurrent clients within 60 s" test $((SECONDS - start)) -lt 60
+echo "  note [labs-load]: 50 clients at once took $((SECONDS - start)) s" >&2
+kill -TERM "$SERVER_PID"
+wait_for_exit "$SERVER_PID"
+t_status "the forking server stops cleanly on SIGTERM (and LeakSanitizer found nothing)" 0 "$LAB_RC"
+t_lacks "no sanitizer report (server and children)" "Sanitizer" "$(cat "$T_TMP/fork")"
+t_lacks "no sanitizer report from the clients" "Sanitizer" "$(cat "$T_TMP/fork-clients.err")"
+
+t_done
