@@ -217,7 +217,8 @@ int main(int argc, char **argv)
     static const struct lk_usage usage = {
         "[ADDR]...",
         N_("Prints each ADDR (or each line of standard input), a tab, and net.isIP(ADDR)."),
-        N_("net.isIP(input): 4, 6 or 0; net.isIPv4(input); net.isIPv6(input)"), false};
+        N_("net.isIP(input): 4, 6 or 0; net.isIPv4(input); net.isIPv6(input)"), false,
+        N_("Exit status: 0 all are addresses, 1 some are not, 2 bad usage (see %s(1)).\n")};
     int first = lk_options(argc, argv, opts, &usage);
 
     bool all = true;

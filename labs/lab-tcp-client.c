@@ -87,7 +87,7 @@ int main(int argc, char **argv)
             lk_sleep_ms(o.interval);
         if (Writen(fd, o.message, len) < 0)
             lk_exit(lk_error_status()); /* explained on stderr */
-        lk_say("write", _("write() → %zu bytes: %s"), len,
+        lk_say("write", P_("write() → %zu byte: %s", "write() → %zu bytes: %s", len), len,
                lk_show(o.message, len, LK_UTF8, shown, sizeof shown));
     }
 
@@ -121,7 +121,8 @@ int main(int argc, char **argv)
         got += (size_t)n;
         if (o.raw)
             fwrite(buf, 1, (size_t)n, stdout);
-        lk_say("data", _("read() → %zd bytes (%s): %s"), n, lk_encodings[o.encoding],
+        lk_say("data", P_("read() → %zd byte (%s): %s", "read() → %zd bytes (%s): %s", n), n,
+               lk_encodings[o.encoding],
                lk_show(buf, (size_t)n, o.encoding, shown, sizeof shown));
     }
 
@@ -187,7 +188,7 @@ static void parse_options(int argc, char **argv)
         "", N_("A TCP client: connects, writes a message, prints the answer, closes."),
         N_("net.connect({port, host}), socket.write(data, 'utf8'), socket.end(); events "
            "connect, data, end, close, error"),
-        true};
+        true, NULL};
     int first = lk_options(argc, argv, opts, &usage);
     if (first < argc)
         lk_usage_error(_("unexpected argument %s (the message goes with --message)."),

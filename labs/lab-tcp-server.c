@@ -152,7 +152,8 @@ static void on_connection(int fd)
             lk_say("end", _("peer sent FIN: read() returned 0"));
             break;
         }
-        lk_say("data", _("read() → %zd bytes (%s): %s"), n, lk_encodings[o.encoding],
+        lk_say("data", P_("read() → %zd byte (%s): %s", "read() → %zd bytes (%s): %s", n), n,
+               lk_encodings[o.encoding],
                lk_show(buf, (size_t)n, o.encoding, shown, sizeof shown));
         if (our_fin)
             continue; /* after end() we may only read */
@@ -164,7 +165,7 @@ static void on_connection(int fd)
             broken = !lk_stopping();
             break;
         }
-        lk_say("write", _("write() → %zu bytes: %s"), alen,
+        lk_say("write", P_("write() → %zu byte: %s", "write() → %zu bytes: %s", alen), alen,
                lk_show(answer, alen, LK_UTF8, shown, sizeof shown));
 
         if (o.end_after_reply) {
@@ -182,12 +183,14 @@ static void on_connection(int fd)
     if (peer_fin && o.half_open && !our_fin) {
         /* allowHalfOpen: the peer's FIN closed only its direction. Ours is
          * still open, and what we write now still reaches the peer. */
-        if (Writen(fd, o.reply, strlen(o.reply)) < 0)
+        size_t rlen = strlen(o.reply);
+        if (Writen(fd, o.reply, rlen) < 0)
             broken = !lk_stopping();
         else
-            lk_say("write", _("write() after the peer's FIN → %zu bytes: %s (half-open)"),
-                   strlen(o.reply), lk_show(o.reply, strlen(o.reply), LK_UTF8, shown,
-                                            sizeof shown));
+            lk_say("write",
+                   P_("write() after the peer's FIN → %zu byte: %s (half-open)",
+                      "write() after the peer's FIN → %zu bytes: %s (half-open)", rlen),
+                   rlen, lk_show(o.reply, rlen, LK_UTF8, shown, sizeof shown));
     }
     if (o.close_delay && !broken) {
         /* Until we close, the connection stays half closed: CLOSE_WAIT here
@@ -253,7 +256,7 @@ static void parse_options(int argc, char **argv)
         "", N_("A TCP server: answers each chunk it reads, one client after another."),
         N_("net.createServer(), server.listen({port, host, backlog}); events listening, "
            "connection, data, end, close, error"),
-        true};
+        true, NULL};
     int first = lk_options(argc, argv, opts, &usage);
     if (first < argc)
         lk_usage_error(_("unexpected argument %s."), argv[first]);

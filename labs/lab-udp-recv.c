@@ -64,8 +64,11 @@ int main(int argc, char **argv)
         char host[64];
         bool v6 = from.sa.sa_family == AF_INET6;
         lk_say("message",
-               _("recvfrom() → %zd bytes, rinfo {address: '%s', family: '%s', port: %u, "
-                 "size: %zd} (%s): %s"),
+               P_("recvfrom() → %zd byte, rinfo {address: '%s', family: '%s', port: %u, "
+                  "size: %zd} (%s): %s",
+                  "recvfrom() → %zd bytes, rinfo {address: '%s', family: '%s', port: %u, "
+                  "size: %zd} (%s): %s",
+                  n),
                n, lk_host_str(&from, host), v6 ? "IPv6" : "IPv4", lk_port(&from), n,
                lk_encodings[o.encoding], lk_show(buf, (size_t)n, o.encoding, shown, sizeof shown));
 
@@ -73,12 +76,15 @@ int main(int argc, char **argv)
             /* socket.send(reply, rinfo.port, rinfo.address): to the sender */
             size_t rlen = strlen(o.reply);
             if (Sendto(fd, o.reply, rlen, 0, &from.sa, len) >= 0)
-                lk_say("send", _("sendto() → %zu bytes to %s: %s"), rlen,
+                lk_say("send", P_("sendto() → %zu byte to %s: %s", "sendto() → %zu bytes to %s: %s", rlen),
+                       rlen,
                        lk_addr_str(&from, from_text),
                        lk_show(o.reply, rlen, LK_UTF8, shown, sizeof shown));
         }
     }
 
+    if (lk_stopping())
+        lk_say("stop", _("Ctrl-C or SIGTERM: closing the socket and exiting"));
     /* socket.close() */
     Close(fd);
     lk_say("close", _("close(fd %d): nothing goes on the wire for UDP"), fd);
@@ -108,7 +114,7 @@ static void parse_options(int argc, char **argv)
         "", N_("A UDP receiver: prints each datagram and who sent it, answers if asked."),
         N_("dgram.createSocket('udp4'|'udp6'), socket.bind(port, address); events listening, "
            "message(msg, rinfo), close, error"),
-        true};
+        true, NULL};
     int first = lk_options(argc, argv, opts, &usage);
     if (first < argc)
         lk_usage_error(_("unexpected argument %s."), argv[first]);

@@ -68,7 +68,10 @@ int main(int argc, char **argv)
                            o.connect ? 0 : to.len);
         if (n < 0)
             lk_exit(lk_error_status()); /* explained on stderr: callback(err) */
-        lk_say("send", _("sendto() → %zd bytes to %s: callback(null, %zd): %s"), n,
+        lk_say("send",
+               P_("sendto() → %zd byte to %s: callback(null, %zd): %s",
+                  "sendto() → %zd bytes to %s: callback(null, %zd): %s", n),
+               n,
                lk_addr_str(&to.u, text), n, lk_show(data, len, LK_UTF8, shown, sizeof shown));
     }
 
@@ -87,8 +90,11 @@ int main(int argc, char **argv)
         char host[64];
         bool v6 = from.sa.sa_family == AF_INET6;
         lk_say("message",
-               _("recvfrom() → %zd bytes, rinfo {address: '%s', family: '%s', port: %u, "
-                 "size: %zd} (%s): %s"),
+               P_("recvfrom() → %zd byte, rinfo {address: '%s', family: '%s', port: %u, "
+                  "size: %zd} (%s): %s",
+                  "recvfrom() → %zd bytes, rinfo {address: '%s', family: '%s', port: %u, "
+                  "size: %zd} (%s): %s",
+                  n),
                n, lk_host_str(&from, host), v6 ? "IPv6" : "IPv4", lk_port(&from), n,
                lk_encodings[o.encoding], lk_show(buf, (size_t)n, o.encoding, shown, sizeof shown));
     }
@@ -126,7 +132,7 @@ static void parse_options(int argc, char **argv)
         "[MESSAGE]", N_("A UDP sender: sends MESSAGE (HelloWorld!!!) as datagrams."),
         N_("dgram.createSocket('udp4'|'udp6'), socket.send(buf, offset, length, port, "
            "address, callback(err, bytes))"),
-        true};
+        true, NULL};
     int first = lk_options(argc, argv, opts, &usage);
     if (argc - first > 1)
         lk_usage_error(_("one MESSAGE only (quote it if it has spaces): %s."), argv[first + 1]);

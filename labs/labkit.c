@@ -182,8 +182,13 @@ static void help_line(const struct lk_opt *o)
         }
         snprintf(left, sizeof left, "--%s %s", o->name, words);
     } else {
-        snprintf(left, sizeof left, "%s%s%s%s", one ? "-" : "--", o->name, *arg ? " " : "",
-                 arg);
+        /* --help, --quiet and --verbose also have one letter */
+        const char *letter = strcmp(o->name, "help") == 0      ? "-h, "
+                             : strcmp(o->name, "quiet") == 0   ? "-q, "
+                             : strcmp(o->name, "verbose") == 0 ? "-v, "
+                                                               : "";
+        snprintf(left, sizeof left, "%s%s%s%s%s", letter, one ? "-" : "--", o->name,
+                 *arg ? " " : "", arg);
     }
     printf("  %-24s %s\n", left, _(o->help));
 }
@@ -202,10 +207,14 @@ static void print_help(const struct lk_opt *opts, const struct lk_usage *u)
             help_line(o);
     help_line(help_opt);
     printf("\n");
-    printf(_("Addresses are numeric (127.0.0.1, ::1), like Node's host option.\n"));
-    printf(_("Exit status: 0 done, 1 network error, 2 bad usage, 3 address unusable, "
-             "4 system error (see %s(1)).\n"),
-           lk.prog);
+    if (u->sockets)
+        printf(_("Addresses are numeric (127.0.0.1, ::1), like Node's host option.\n"));
+    if (u->exits)
+        printf(_(u->exits), lk.prog);
+    else
+        printf(_("Exit status: 0 done, 1 network error, 2 bad usage, 3 address unusable, "
+                 "4 system error (see %s(1)).\n"),
+               lk.prog);
 }
 
 static const struct lk_opt *find_opt(const struct lk_opt *opts, const char *name, size_t len,
@@ -300,8 +309,8 @@ int lk_options(int argc, char **argv, const struct lk_opt *opts, const struct lk
             /* -4, -6 and the short forms of --help, --quiet, --verbose */
             const char *name = a + 1;
             if (strcmp(name, "h") == 0) name = "help";
-            else if (strcmp(name, "q") == 0 && u->sockets) name = "quiet";
-            else if (strcmp(name, "v") == 0 && u->sockets) name = "verbose";
+            else if (strcmp(name, "q") == 0) name = "quiet";
+            else if (strcmp(name, "v") == 0) name = "verbose";
             o = find_opt(opts, name, strlen(name), u->sockets);
             snprintf(shown, sizeof shown, "%s", a);
             if (!o || (o->name[1] != '\0' && name == a + 1))

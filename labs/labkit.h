@@ -28,9 +28,11 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-/* Translated text (gettext, text domain "sockscope"); N_ only marks. */
+/* Translated text (gettext, text domain "sockscope"); N_ only marks; P_ picks
+ * the singular or plural sentence by n (xgettext --keyword=P_:1,2). */
 #define _(s) dgettext("sockscope", s)
 #define N_(s) s
+#define P_(one, many, n) dngettext("sockscope", one, many, (unsigned long)(n))
 
 /* ------------------------------------------------------------ exit status */
 
@@ -88,6 +90,8 @@ struct lk_usage {
     const char *summary;         /* one line: what the program does (N_) */
     const char *node;            /* the Node.js calls it mirrors (N_) */
     bool sockets;                /* add --step, --control, --events, --quiet, --verbose */
+    const char *exits;           /* the exit status line, with %s for the program
+                                    (N_); NULL: the labs' common table */
 };
 
 /* Parses argv against opts (terminated by an entry with name NULL) plus the
