@@ -1,4 +1,4 @@
-/* labevents.c — receiving lab events, the sidecar file, matching to conversations (labevents.h). */
+/* labevents.c — lab events: receiving, the sidecar file, matching conversations (labevents.h). */
 #include "labevents.h"
 
 #include <arpa/inet.h>
@@ -49,19 +49,25 @@ struct sk_labev_rx *sk_labev_rx_open(const char *path, char *err)
 {
     struct sockaddr_un sun;
     if (!unix_addr(&sun, path)) {
-        sk_err(err, _("lab events socket %s: the path is too long for a UNIX socket (at most %zu bytes)."),
+        sk_err(err,
+               _("lab events socket %s: the path is too long for a UNIX socket "
+                 "(at most %zu bytes)."),
                path, sizeof sun.sun_path - 1);
         return NULL;
     }
     struct stat st;
     if (lstat(path, &st) == 0) {
         if (!S_ISSOCK(st.st_mode)) {
-            sk_err(err, _("lab events socket %s: the file exists and is not a socket; remove it or choose another path."),
+            sk_err(err,
+                   _("lab events socket %s: the file exists and is not a socket; remove it "
+                     "or choose another path."),
                    path);
             return NULL;
         }
         if (socket_alive(&sun)) {
-            sk_err(err, _("lab events socket %s: another program (another sockscope?) already receives there."),
+            sk_err(err,
+                   _("lab events socket %s: another program (another sockscope?) already "
+                     "receives there."),
                    path);
             return NULL;
         }

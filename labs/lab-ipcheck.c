@@ -34,7 +34,8 @@ static bool is_ipv4(const char *s, size_t n)
     for (int part = 0; part < 4; part++) {
         if (part > 0) {
             if (i >= n || s[i] != '.') {
-                why = i >= n ? N_("IPv4 needs four numbers") : N_("IPv4 numbers are joined by dots");
+                why = i >= n ? N_("IPv4 needs four numbers")
+                             : N_("IPv4 numbers are joined by dots");
                 return false;
             }
             i++;

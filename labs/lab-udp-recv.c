@@ -70,15 +70,17 @@ int main(int argc, char **argv)
                   "size: %zd} (%s): %s",
                   n),
                n, lk_host_str(&from, host), v6 ? "IPv6" : "IPv4", lk_port(&from), n,
-               lk_encodings[o.encoding], lk_show(buf, (size_t)n, o.encoding, shown, sizeof shown));
+               lk_encodings[o.encoding],
+               lk_show(buf, (size_t)n, o.encoding, shown, sizeof shown));
 
         if (o.reply) {
             /* socket.send(reply, rinfo.port, rinfo.address): to the sender */
             size_t rlen = strlen(o.reply);
             if (Sendto(fd, o.reply, rlen, 0, &from.sa, len) >= 0)
-                lk_say("send", P_("sendto() → %zu byte to %s: %s", "sendto() → %zu bytes to %s: %s", rlen),
-                       rlen,
-                       lk_addr_str(&from, from_text),
+                lk_say("send",
+                       P_("sendto() → %zu byte to %s: %s", "sendto() → %zu bytes to %s: %s",
+                          rlen),
+                       rlen, lk_addr_str(&from, from_text),
                        lk_show(o.reply, rlen, LK_UTF8, shown, sizeof shown));
         }
     }

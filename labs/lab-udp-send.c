@@ -96,7 +96,8 @@ int main(int argc, char **argv)
                   "size: %zd} (%s): %s",
                   n),
                n, lk_host_str(&from, host), v6 ? "IPv6" : "IPv4", lk_port(&from), n,
-               lk_encodings[o.encoding], lk_show(buf, (size_t)n, o.encoding, shown, sizeof shown));
+               lk_encodings[o.encoding],
+               lk_show(buf, (size_t)n, o.encoding, shown, sizeof shown));
     }
 
     /* socket.close() */

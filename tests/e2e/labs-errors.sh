@@ -53,10 +53,10 @@ t_contains "server: RST" "[close] close(fd 4): RST sent (abortive close)" "$(cat
 # ---------------------------------------------- writing after the peer is gone: EPIPE
 port=$(t_free_port)
 server_bg "$T_TMP/s3" --port "$port"
-lab_bg "$T_TMP/c3" tcp-client --port "$port" --repeat 4 --interval 400
+lab_bg "$T_TMP/c3" tcp-client --port "$port" --repeat 3 --interval 1000
 cpid=$LAB_PID
 t_wait_for 5 grep -q '^\[data\]' "$T_TMP/s3" || t_fail "server got no data"
-kill -TERM "$SERVER_PID"   # the server closes its sockets and exits
+kill -TERM "$SERVER_LAB"   # the server closes its sockets and exits
 wait_for_exit "$SERVER_PID"
 t_status "server stopped by SIGTERM exits 0" 0 "$LAB_RC"
 t_contains "server closed the connection on SIGTERM" "[close] close(fd 4)" "$(cat "$T_TMP/s3")"

@@ -42,6 +42,9 @@ server_bg() {
         t_fail "server did not start: $(cat "$out")"
         return 1
     fi
+    # The lab itself (SERVER_PID is timeout's): signal this one, so that
+    # timeout does not start its own kill timer.
+    SERVER_LAB=$(pgrep -P "$SERVER_PID" | head -1)
 }
 
 # wait_for_exit PID: wait for a background job; its exit status in LAB_RC.

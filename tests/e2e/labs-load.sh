@@ -39,9 +39,8 @@ echo "  note [labs-load]: 500 clients in a row took $((SECONDS - start)) s" >&2
 # ------------------------------------------------------------ 50 at once
 port=$(t_free_port)
 # The children read slowly (--read-delay), so that the 50 overlap.
-server_bg "$T_TMP/fork" --port "$port" --echo --quiet --fork --backlog 128 --read-delay 50
-# The real server process (timeout is its parent).
-server=$(pgrep -P "$SERVER_PID" -f lab-tcp-server | head -1)
+server_bg "$T_TMP/fork" --port "$port" --echo --quiet --fork --backlog 128 --read-delay 100
+server=$SERVER_LAB
 t_true "found the server process" test -n "$server"
 start=$SECONDS
 pids=()
@@ -52,10 +51,18 @@ for i in $(seq 1 50); do
         <"$T_TMP/in.$i" >"$T_TMP/out.$i" 2>>"$T_TMP/fork-clients.err" &
     pids+=($!)
 done
-# While they run: several children at once.
-t_wait_for 10 sh -c "test \$(pgrep -P $server | wc -l) -ge 10"
-most=$(pgrep -P "$server" | wc -l)
-t_true "the server runs several children at once (saw $most)" test "$most" -ge 10
+# While they run: several children at once (the most seen at one time).
+most=0
+end=$((SECONDS + 60))
+while [ $SECONDS -lt $end ]; do
+    n=$(pgrep -P "$server" | wc -l)
+    [ "$n" -gt "$most" ] && most=$n
+    running=0
+    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && { running=1; break; }; done
+    [ $running = 0 ] && break
+    sleep 0.05
+done
+t_true "the server ran several children at once (at most $most)" test "$most" -ge 8
 fails=0
 for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
 t_eq "50 concurrent clients: none failed" 0 "$fails"
@@ -69,7 +76,7 @@ t_wait_for 10 sh -c "test -z \"\$(pgrep -P $server)\""
 t_eq "no child left, no zombie" "" "$(ps -o pid=,stat= --ppid "$server")"
 t_true "50 concurrent clients within 60 s" test $((SECONDS - start)) -lt 60
 echo "  note [labs-load]: 50 clients at once took $((SECONDS - start)) s" >&2
-kill -TERM "$SERVER_PID"
+kill -TERM "$server"
 wait_for_exit "$SERVER_PID"
 t_status "the forking server stops cleanly on SIGTERM (and LeakSanitizer found nothing)" 0 "$LAB_RC"
 t_lacks "no sanitizer report (server and children)" "Sanitizer" "$(cat "$T_TMP/fork")"
