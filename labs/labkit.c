@@ -244,7 +244,9 @@ static void set_value(const struct lk_opt *o, const char *shown, const char *val
         char *end;
         errno = 0;
         long v = strtol(value, &end, 10);
-        if (*value == '\0' || *end != '\0' || errno == ERANGE)
+        bool digits = (value[0] >= '0' && value[0] <= '9') ||
+                      (value[0] == '-' && value[1] >= '0' && value[1] <= '9');
+        if (!digits || *end != '\0' || errno == ERANGE)
             lk_usage_error(_("%s %s: not a whole number."), shown, value);
         if (v < o->min || v > o->max)
             lk_usage_error(_("%s %s: out of range; expected a number from %ld to %ld."), shown,

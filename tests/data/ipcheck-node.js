@@ -1,3 +1,6 @@
+// ipcheck-node.js — makes ipcheck-node.tsv: Node's own net.isIP() answers for
+// tricky inputs, which tests/e2e/labs-ipcheck.sh compares lab-ipcheck with.
+//   node tests/data/ipcheck-node.js > tests/data/ipcheck-node.tsv
 const net = require('net');
 const inputs = [
  '127.0.0.1','0.0.0.0','255.255.255.255','1.2.3.4','01.2.3.4','1.02.3.4','1.2.3.04','0.0.0.00','00.0.0.0',
