@@ -204,7 +204,8 @@ static uint32_t on_synack(struct sk_tcp_conv *t, struct sk_tcp_side *s, struct s
                           uint32_t ack)
 {
     s->flags |= SK_SIDE_SYN;
-    if (s->state <= SK_ST_SYN_SENT)
+    /* Not from CLOSED: a SYN-ACK that crossed a RST does not reopen anything. */
+    if (s->state == SK_ST_UNKNOWN || s->state == SK_ST_LISTEN || s->state == SK_ST_SYN_SENT)
         s->state = SK_ST_SYN_RECEIVED;
     if ((r->state == SK_ST_SYN_SENT || r->state == SK_ST_SYN_RECEIVED) && acks_syn(r, ack))
         r->state = SK_ST_ESTABLISHED;

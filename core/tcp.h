@@ -116,7 +116,7 @@ struct sk_tcp_side {
     uint32_t isn;        /* initial sequence number; mid-stream: first seq seen - 1 */
     uint32_t next_seq;   /* seq after the highest new byte it sent (incl. SYN/FIN);
                             0 until it sent something (Wireshark's nextseq) */
-    uint32_t max_seq;    /* highest next_seq ever (for retransmission tests) */
+    uint32_t max_seq;    /* highest seq + length (+1 for SYN, +1 for FIN) it ever sent */
     uint32_t last_ack;   /* ack field of its last segment */
     uint32_t fin_seq;    /* seq of its FIN (the number the FIN itself takes) */
     uint32_t win;        /* last window it advertised, scaled (bytes) */
@@ -130,7 +130,7 @@ struct sk_tcp_side {
     int8_t ws;           /* Wireshark's win_scale: -1 unknown, -2 not used, else the
                             shift its last window-scale option gave (sk_tcp_init sets -1) */
     uint8_t aflags;      /* SK_AF_* (tcpseq.h) */
-    uint16_t unacked;    /* segments sent and not yet acknowledged (capped) */
+    uint16_t unacked;    /* segments sent since the peer last acknowledged new data (capped) */
     uint32_t ack_limit;  /* highest contiguous next_seq (Wireshark's maxseqtobeacked) */
     int64_t next_ts;     /* when next_seq last moved */
     int64_t last_ts;     /* time of its last segment */
@@ -166,17 +166,29 @@ struct sk_tcp_result {
     uint8_t after[2];  /* ... and after it */
 };
 
-/* Starts tracking a conversation whose first packet is p, sent by side dir.
- * The conversation table has already chosen client and server. */
+/* Starts tracking a conversation whose first packet is p, sent by side dir:
+ * sets the states before it (a SYN: CLOSED and LISTEN; a SYN-ACK: SYN_SENT
+ * and SYN_RECEIVED; a RST: unknown; anything else: both ESTABLISHED, the
+ * capture began mid-stream). The conversation table has already chosen client
+ * and server. t must be zeroed; sk_tcp_track calls it if it was not called. */
 void sk_tcp_init(struct sk_tcp_conv *t, int dir, const struct sk_packet *p);
 
-/* Feeds one segment sent by side dir (SK_C2S: by the client) and describes it. */
+/* Feeds one segment sent by side dir (SK_C2S: by the client) and describes it
+ * in *r (events, dup-ACK number, both states before and after). O(1), no
+ * allocation. Feed whole segments only, as tshark analyses them: not IP
+ * fragments, not the TCP header quoted in an ICMP error; p->payload_len no
+ * larger than the frame's wire length allows. A packet that is not TCP
+ * changes nothing (no events). SK_EV_PORT_REUSE is the caller's to set (see
+ * sk_tcp_is_new_connection). */
 void sk_tcp_track(struct sk_tcp_conv *t, int dir, const struct sk_packet *p,
                   struct sk_tcp_result *r);
 
 /* True when p (sent by side dir) is a SYN that begins a new connection on the
- * 4-tuple of t: t has ended (both closed, or reset) or p's ISN is new. The
- * conversation table then starts a new conversation. */
+ * 4-tuple of t: a SYN without ACK whose seq is not the ISN that side already
+ * used, on a connection that has ended (both CLOSED or TIME_WAIT, or a RST
+ * seen) or far outside the receiver's window. The analyzer then starts a new
+ * conversation (sk_convtab_renew), initialises it with p and marks p
+ * SK_EV_PORT_REUSE (Wireshark's "TCP port numbers reused"). */
 bool sk_tcp_is_new_connection(const struct sk_tcp_conv *t, int dir, const struct sk_packet *p);
 
 /* Relative numbers as Wireshark shows them: seq relative to the sender's ISN,

@@ -71,9 +71,14 @@ static const struct sk_rec *tcp_seg(struct lesson *l, int dir, uint8_t flags, ui
     return r;
 }
 
+/* The record before r in the lesson; NULL for its first and for records
+ * built outside it. */
 static const struct sk_rec *prev_of(const struct lesson *l, const struct sk_rec *r)
 {
-    return r == l->rec ? NULL : r - 1;
+    for (int k = 1; k < l->n; k++)
+        if (r == &l->rec[k])
+            return &l->rec[k - 1];
+    return NULL;
 }
 
 static const char *explain(const struct lesson *l, const struct sk_rec *r,
@@ -432,6 +437,8 @@ START_TEST(test_explain_buffer_sizes)
     ck_assert_str_eq(buf, "");
 }
 END_TEST
+
+Suite *explain_suite(void); /* for the runner (tests/unit/main.c) */
 
 Suite *explain_suite(void)
 {

@@ -927,6 +927,8 @@ START_TEST(test_tcp_lo_endings)
 }
 END_TEST
 
+Suite *tcp_suite(void); /* for the runner (tests/unit/main.c) */
+
 Suite *tcp_suite(void)
 {
     Suite *s = suite_create("tcp");
