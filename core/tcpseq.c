@@ -22,7 +22,16 @@
  *    SK_AF_WIN tells ours apart, and ws_window() gives Wireshark's value.
  *  - Port reuse (a SYN with a new ISN) starts a new Wireshark conversation;
  *    here the analyzer starts a new sk_conv (sk_tcp_is_new_connection), so the
- *    analysis starts from zero as Wireshark's does.
+ *    analysis starts from zero as Wireshark's does. (Wireshark splits on any
+ *    new ISN; we split only on an ended connection or an ISN far outside the
+ *    window, so a SYN with a new ISN inside a live connection's window is
+ *    analysed as part of it here.)
+ *
+ * The packet-tcp.c we could read is somewhat later than 4.0.17. Where the two
+ * differ (when an ACKed-unseen report is renewed), the rules here were fixed
+ * against tshark 4.0.17 itself, with the hand-made probes of
+ * tests/data/tcp-craft.py; check_tcp.c compares every rule with tshark's
+ * verdicts on those probes and on real captures.
  */
 #include "tcpseq.h"
 

@@ -109,8 +109,11 @@ START_TEST(test_tcp_handshake_data_close)
 
     /* write(13 bytes), the server's ACK, its answer, the client's ACK */
     CK_EV(feed(&c, SK_C2S, seg(SK_TH_ACK | SK_TH_PSH, CI + 1, SI + 1, 13, 502)), EV(SK_EV_DATA));
+    ck_states(&c, SK_ST_ESTABLISHED, SK_ST_ESTABLISHED);
     CK_EV(feed(&c, SK_S2C, seg(SK_TH_ACK, SI + 1, CI + 14, 0, 509)), EV(SK_EV_ACK));
+    ck_states(&c, SK_ST_ESTABLISHED, SK_ST_ESTABLISHED);
     CK_EV(feed(&c, SK_S2C, seg(SK_TH_ACK | SK_TH_PSH, SI + 1, CI + 14, 10, 509)), EV(SK_EV_DATA));
+    ck_states(&c, SK_ST_ESTABLISHED, SK_ST_ESTABLISHED);
     CK_EV(feed(&c, SK_C2S, seg(SK_TH_ACK, CI + 14, SI + 11, 0, 502)), EV(SK_EV_ACK));
     ck_states(&c, SK_ST_ESTABLISHED, SK_ST_ESTABLISHED);
 
@@ -169,6 +172,7 @@ START_TEST(test_tcp_half_close)
     /* the server keeps writing after the client's FIN */
     CK_EV(feed(&c, SK_S2C, seg(SK_TH_ACK | SK_TH_PSH, SI + 1, CI + 15, 10, 509)),
           EV(SK_EV_DATA) | EV(SK_EV_HALF_CLOSE));
+    ck_states(&c, SK_ST_FIN_WAIT_2, SK_ST_CLOSE_WAIT);
     CK_EV(feed(&c, SK_C2S, seg(SK_TH_ACK, CI + 15, SI + 11, 0, 502)), EV(SK_EV_ACK));
     ck_states(&c, SK_ST_FIN_WAIT_2, SK_ST_CLOSE_WAIT);
     /* its last data rides on its FIN */
@@ -195,6 +199,7 @@ START_TEST(test_tcp_rst_and_refused)
     /* connect() to a port where nothing listens */
     struct conn d = {0};
     CK_EV(feed(&d, SK_C2S, seg(SK_TH_SYN, CI, 0, 0, 64240)), EV(SK_EV_SYN));
+    ck_states(&d, SK_ST_SYN_SENT, SK_ST_SYN_RECEIVED);
     CK_EV(feed(&d, SK_S2C, seg(SK_TH_RST | SK_TH_ACK, 0, CI + 1, 0, 0)),
           EV(SK_EV_RST) | EV(SK_EV_REFUSED));
     ck_before(&d, SK_ST_SYN_SENT, SK_ST_SYN_RECEIVED);
@@ -205,8 +210,10 @@ START_TEST(test_tcp_rst_and_refused)
     /* a RST whose ACK is not the SYN's: reset, not "refused" */
     struct conn e = {0};
     feed(&e, SK_C2S, seg(SK_TH_SYN, CI, 0, 0, 64240));
+    ck_states(&e, SK_ST_SYN_SENT, SK_ST_SYN_RECEIVED);
     CK_EV(feed(&e, SK_S2C, seg(SK_TH_RST | SK_TH_ACK, 0, CI + 77, 0, 0)),
           EV(SK_EV_RST) | EV(SK_EV_ACKED_UNSEEN));
+    ck_states(&e, SK_ST_CLOSED, SK_ST_CLOSED);
 }
 END_TEST
 
@@ -216,11 +223,13 @@ START_TEST(test_tcp_data_to_closed_socket)
     struct conn c = {0};
     handshake(&c);
     CK_EV(feed(&c, SK_S2C, seg(SK_TH_ACK | SK_TH_FIN, SI + 1, CI + 1, 0, 509)), EV(SK_EV_FIN));
+    ck_states(&c, SK_ST_CLOSE_WAIT, SK_ST_FIN_WAIT_1);
     CK_EV(feed(&c, SK_C2S, seg(SK_TH_ACK, CI + 1, SI + 2, 0, 502)),
           EV(SK_EV_FIN_ACKED) | EV(SK_EV_ACK));
     ck_states(&c, SK_ST_CLOSE_WAIT, SK_ST_FIN_WAIT_2);
     CK_EV(feed(&c, SK_C2S, seg(SK_TH_ACK | SK_TH_PSH, CI + 1, SI + 2, 13, 502)),
           EV(SK_EV_DATA) | EV(SK_EV_HALF_CLOSE));
+    ck_states(&c, SK_ST_CLOSE_WAIT, SK_ST_FIN_WAIT_2);
     CK_EV(feed(&c, SK_S2C, seg(SK_TH_RST, SI + 2, 0, 0, 0)), EV(SK_EV_RST));
     ck_before(&c, SK_ST_CLOSE_WAIT, SK_ST_FIN_WAIT_2);
     ck_states(&c, SK_ST_CLOSED, SK_ST_CLOSED);
@@ -232,10 +241,13 @@ START_TEST(test_tcp_data_to_closed_socket)
     struct conn d = {0};
     handshake(&d);
     feed(&d, SK_C2S, seg(SK_TH_ACK | SK_TH_FIN, CI + 1, SI + 1, 0, 502));
+    ck_states(&d, SK_ST_FIN_WAIT_1, SK_ST_CLOSE_WAIT);
     feed(&d, SK_S2C, seg(SK_TH_ACK | SK_TH_FIN, SI + 1, CI + 2, 0, 509));
+    ck_states(&d, SK_ST_TIME_WAIT, SK_ST_LAST_ACK);
     feed(&d, SK_C2S, seg(SK_TH_ACK, CI + 2, SI + 2, 0, 502));
     ck_states(&d, SK_ST_TIME_WAIT, SK_ST_CLOSED);
     CK_EV(feed(&d, SK_C2S, seg(SK_TH_ACK | SK_TH_PSH, CI + 2, SI + 2, 5, 502)), EV(SK_EV_DATA));
+    ck_states(&d, SK_ST_TIME_WAIT, SK_ST_CLOSED);
     CK_EV(feed(&d, SK_S2C, seg(SK_TH_RST, SI + 2, 0, 0, 0)), EV(SK_EV_RST));
     ck_states(&d, SK_ST_CLOSED, SK_ST_CLOSED);
     ck_assert_int_eq(d.t.ended, SK_END_FIN_CLIENT);
@@ -283,6 +295,7 @@ START_TEST(test_tcp_retransmitted_syn_synack_fin)
 {
     struct conn c = {0};
     CK_EV(feed(&c, SK_C2S, seg(SK_TH_SYN, CI, 0, 0, 64240)), EV(SK_EV_SYN));
+    ck_states(&c, SK_ST_SYN_SENT, SK_ST_SYN_RECEIVED);
     c.now += 1000000000; /* one second later: connect() sends the SYN again */
     CK_EV(feed(&c, SK_C2S, seg(SK_TH_SYN, CI, 0, 0, 64240)), EV(SK_EV_SYN) | EV(SK_EV_RETRANS));
     ck_states(&c, SK_ST_SYN_SENT, SK_ST_SYN_RECEIVED);
@@ -296,7 +309,9 @@ START_TEST(test_tcp_retransmitted_syn_synack_fin)
     ck_states(&c, SK_ST_ESTABLISHED, SK_ST_SYN_RECEIVED);
     CK_EV(feed(&c, SK_C2S, seg(SK_TH_ACK, CI + 1, SI + 1, 0, 502)),
           EV(SK_EV_HS_ACK) | EV(SK_EV_ACK));
+    ck_states(&c, SK_ST_ESTABLISHED, SK_ST_ESTABLISHED);
     CK_EV(feed(&c, SK_C2S, seg(SK_TH_ACK | SK_TH_FIN, CI + 1, SI + 1, 0, 502)), EV(SK_EV_FIN));
+    ck_states(&c, SK_ST_FIN_WAIT_1, SK_ST_CLOSE_WAIT);
     c.now += 300000000;
     CK_EV(feed(&c, SK_C2S, seg(SK_TH_ACK | SK_TH_FIN, CI + 1, SI + 1, 0, 502)),
           EV(SK_EV_FIN) | EV(SK_EV_RETRANS));
@@ -335,6 +350,7 @@ START_TEST(test_tcp_midstream)
     ck_assert_uint_eq(sk_tcp_rel_ack(&c.t, SK_S2C, 123456), 1);
     ck_assert_uint_eq(sk_tcp_rel_seq(&c.t, SK_C2S, 123456), 1);
     CK_EV(feed(&c, SK_C2S, seg(SK_TH_ACK, 123456, 777877, 0, 502)), EV(SK_EV_ACK));
+    ck_states(&c, SK_ST_ESTABLISHED, SK_ST_ESTABLISHED);
     ck_assert_uint_eq(sk_tcp_rel_ack(&c.t, SK_C2S, 777877), 101);
     /* its first segment may be a FIN: "unless the flags say otherwise" */
     struct conn d = {0};
@@ -387,7 +403,9 @@ START_TEST(test_tcp_port_reuse)
     ck_assert(sk_tcp_is_new_connection(&c.t, SK_C2S, &far));
     /* after the close, any new ISN is a new connection; the same ISN is not */
     feed(&c, SK_C2S, seg(SK_TH_ACK | SK_TH_FIN, CI + 1, SI + 1, 0, 502));
+    ck_states(&c, SK_ST_FIN_WAIT_1, SK_ST_CLOSE_WAIT);
     feed(&c, SK_S2C, seg(SK_TH_ACK | SK_TH_FIN, SI + 1, CI + 2, 0, 509));
+    ck_states(&c, SK_ST_TIME_WAIT, SK_ST_LAST_ACK);
     ck_assert(!sk_tcp_is_new_connection(&c.t, SK_C2S, &again));
     feed(&c, SK_C2S, seg(SK_TH_ACK, CI + 2, SI + 2, 0, 502));
     ck_states(&c, SK_ST_TIME_WAIT, SK_ST_CLOSED);
@@ -401,6 +419,7 @@ START_TEST(test_tcp_port_reuse)
     struct conn d = {0};
     handshake(&d);
     feed(&d, SK_S2C, seg(SK_TH_RST, SI + 1, 0, 0, 0));
+    ck_states(&d, SK_ST_CLOSED, SK_ST_CLOSED);
     struct sk_packet back = seg(SK_TH_SYN, SI + 1234, 0, 0, 64240);
     ck_assert(sk_tcp_is_new_connection(&d.t, SK_S2C, &back));
 }
@@ -417,24 +436,30 @@ START_TEST(test_tcp_window_scale)
     syn.tcp.opt.wscale = 7;
     syn.tcp.opt.sack_perm = true;
     feed(&c, SK_C2S, syn);
+    ck_states(&c, SK_ST_SYN_SENT, SK_ST_SYN_RECEIVED);
     struct sk_packet sa = seg(SK_TH_SYN | SK_TH_ACK, SI, CI + 1, 0, 65160);
     sa.tcp.opt.has_wscale = true;
     sa.tcp.opt.wscale = 20; /* more than 14: RFC 7323 says use 14 */
     feed(&c, SK_S2C, sa);
+    ck_states(&c, SK_ST_ESTABLISHED, SK_ST_SYN_RECEIVED);
     ck_assert_int_eq(c.t.side[SK_CLIENT].mss, 1460);
     ck_assert_int_eq(c.t.side[SK_CLIENT].wscale, 7);
     ck_assert_int_eq(c.t.side[SK_SERVER].wscale, 14);
     ck_assert(c.t.side[SK_CLIENT].flags & SK_SIDE_SACK);
     ck_assert_uint_eq(c.t.side[SK_SERVER].win, 65160); /* a SYN's window is not scaled */
     feed(&c, SK_C2S, seg(SK_TH_ACK, CI + 1, SI + 1, 0, 502));
+    ck_states(&c, SK_ST_ESTABLISHED, SK_ST_ESTABLISHED);
     ck_assert_uint_eq(c.t.side[SK_CLIENT].win, 502u << 7);
     ck_assert_uint_eq(c.t.side[SK_CLIENT].raw_win, 502);
 
     /* offered by one SYN only: not used */
     struct conn d = {0};
     feed(&d, SK_C2S, syn);
+    ck_states(&d, SK_ST_SYN_SENT, SK_ST_SYN_RECEIVED);
     feed(&d, SK_S2C, seg(SK_TH_SYN | SK_TH_ACK, SI, CI + 1, 0, 65160));
+    ck_states(&d, SK_ST_ESTABLISHED, SK_ST_SYN_RECEIVED);
     feed(&d, SK_C2S, seg(SK_TH_ACK, CI + 1, SI + 1, 0, 502));
+    ck_states(&d, SK_ST_ESTABLISHED, SK_ST_ESTABLISHED);
     ck_assert_int_eq(d.t.side[SK_CLIENT].wscale, -1);
     ck_assert_uint_eq(d.t.side[SK_CLIENT].win, 502);
 }
