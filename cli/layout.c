@@ -28,6 +28,13 @@ size_t layout_fit(const char *s, size_t cols, size_t *used)
 {
     size_t i = 0, w = 0;
     while (s[i]) {
+        if ((unsigned char)s[i] < 0x80) { /* ASCII, the common case: one column */
+            if (w + 1 > cols)
+                break;
+            w++;
+            i++;
+            continue;
+        }
         size_t n = char_len(s + i);
         size_t cw = char_width(s + i, n);
         if (w + cw > cols)

@@ -195,11 +195,32 @@ static void lane_empty(struct out *o, const struct geom *g)
     out_puts(o, "|\n");
 }
 
+/* Writes v in decimal at the end of buf[0..end), returns where it starts. */
+static char *utoa_back(char *end, unsigned long long v)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
+/* "12.345678": seconds with microseconds, relative to the first packet. */
 static void fmt_time(char *buf, size_t n, int64_t ns)
 {
+    char tmp[32];
+    char *end = tmp + sizeof tmp - 1;
+    *end = '\0';
     if (ns < 0)
         ns = 0;
-    snprintf(buf, n, "%lld.%06lld", (long long)(ns / 1000000000), (long long)(ns % 1000000000) / 1000);
+    long long us = (ns % 1000000000) / 1000;
+    for (int i = 0; i < 6; i++) {
+        *--end = (char)('0' + us % 10);
+        us /= 10;
+    }
+    *--end = '.';
+    end = utoa_back(end, (unsigned long long)(ns / 1000000000));
+    snprintf(buf, n, "%s", end);
 }
 
 static void draw_row(struct out *o, const struct geom *g, const struct sk_rec *r,
@@ -208,8 +229,9 @@ static void draw_row(struct out *o, const struct geom *g, const struct sk_rec *r
 {
     struct sk_ladder_row row;
     sk_ladder_row(r, prev, c, pv ? pv->bytes : NULL, pv ? pv->len : 0, &row);
-    char num[16], tm[32];
-    snprintf(num, sizeof num, "%u", r->n);
+    char numbuf[16], tm[32];
+    numbuf[sizeof numbuf - 1] = '\0';
+    const char *num = utoa_back(numbuf + sizeof numbuf - 1, r->n);
     fmt_time(tm, sizeof tm, r->ts_ns - t0);
 
     char expl[1024];
