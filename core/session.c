@@ -6,6 +6,7 @@
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +135,7 @@ struct sk_session {
     int dlt, snaplen;
 
     pthread_mutex_t lock;        /* guards what the comments say */
+    atomic_int waiters;          /* UI-thread calls waiting for the lock */
     pthread_cond_t cond;         /* signalled when indexing moves on */
     uint64_t version;            /* (lock) */
     bool failed;                 /* (lock) */
@@ -158,6 +160,29 @@ struct sk_session {
     struct sk_labev_rx *rx;      /* live: read by the index thread */
     struct sk_labev_list events; /* (lock) */
 };
+
+/* ================================================================ locking */
+
+/*
+ * The index thread takes the lock for one batch after another; a mutex is
+ * not fair, so without care it would take it again before the UI thread,
+ * woken by the unlock, gets to run, and the screen would wait for the end of
+ * the file. The UI thread says it waits, and a background thread that lets go
+ * of the lock yields until the UI had its turn.
+ */
+static void lock_ui(struct sk_session *s)
+{
+    atomic_fetch_add(&s->waiters, 1);
+    pthread_mutex_lock(&s->lock);
+    atomic_fetch_sub(&s->waiters, 1);
+}
+
+static void unlock_bg(struct sk_session *s)
+{
+    pthread_mutex_unlock(&s->lock);
+    while (atomic_load(&s->waiters) > 0)
+        sched_yield();
+}
 
 /* ================================================================ views */
 
@@ -255,7 +280,6 @@ static void *index_file(void *arg)
         for (int k = 0; k < BATCH; k++) {
             int r = sk_source_next(v->src, &raw, err);
             if (r == 1) {
-                v->read = raw.n;
                 if (keep(v, &raw, err) == 0)
                     continue;
                 fail_locked(s, err);
@@ -267,9 +291,12 @@ static void *index_file(void *arg)
         }
         if (over)
             v->done = true;
+        struct sk_stats st;
+        if (sk_source_stats(v->src, &st, NULL) == 0)
+            v->read = st.received; /* filtered out or not */
         s->version++;
         pthread_cond_broadcast(&s->cond);
-        pthread_mutex_unlock(&s->lock);
+        unlock_bg(s);
     }
     return NULL;
 }
@@ -288,13 +315,13 @@ static void drain_events(struct sk_session *s)
             sk_labev_list_sort(&s->events);
             s->version++;
         }
-        pthread_mutex_unlock(&s->lock);
+        unlock_bg(s);
     }
     if (got < 0) {
         pthread_mutex_lock(&s->lock);
         snprintf(s->warning, sizeof s->warning, "%s", err);
         s->version++;
-        pthread_mutex_unlock(&s->lock);
+        unlock_bg(s);
         sk_labev_rx_close(s->rx);
         s->rx = NULL;
     }
@@ -336,7 +363,7 @@ static void *index_live(void *arg)
             }
             s->version++;
             pthread_cond_broadcast(&s->cond);
-            pthread_mutex_unlock(&s->lock);
+            unlock_bg(s);
             continue;
         }
         pthread_mutex_lock(&s->lock);
@@ -346,7 +373,7 @@ static void *index_live(void *arg)
             s->version++;
         }
         pthread_cond_broadcast(&s->cond);
-        pthread_mutex_unlock(&s->lock);
+        unlock_bg(s);
 
         struct pollfd pfd[2] = {{s->wake[0], POLLIN, 0}, {s->rx ? sk_labev_rx_fd(s->rx) : -1, POLLIN, 0}};
         (void)poll(pfd, 2, IDLE_MS);
@@ -449,7 +476,7 @@ static void take_stats(struct sk_session *s)
         s->stats = st;
         s->version++;
     }
-    pthread_mutex_unlock(&s->lock);
+    unlock_bg(s);
 }
 
 /* The capture thread does as little as it can: read, store, publish. */
@@ -508,7 +535,7 @@ static void *capture(void *arg)
     if (failed)
         fail_locked(s, err);
     s->version++;
-    pthread_mutex_unlock(&s->lock);
+    unlock_bg(s);
     return NULL;
 }
 
@@ -521,6 +548,7 @@ static struct sk_session *session_alloc(void)
         return NULL;
     s->wake[0] = s->wake[1] = -1;
     atomic_init(&s->cap_stop, false);
+    atomic_init(&s->waiters, 0);
     atomic_init(&s->log.published, 0);
     pthread_mutex_init(&s->lock, NULL);
     pthread_condattr_t ca;
@@ -731,7 +759,7 @@ const char *sk_session_store_path(const struct sk_session *s) { return s->store;
 void sk_session_info(struct sk_session *s, struct sk_session_info *info)
 {
     memset(info, 0, sizeof *info);
-    pthread_mutex_lock(&s->lock);
+    lock_ui(s);
     struct view *v = s->view;
     info->live = s->live;
     info->indexing = s->live ? s->capturing || !v->done : !v->done;
@@ -761,7 +789,7 @@ bool sk_session_wait(struct sk_session *s, int timeout_ms)
             until.tv_nsec -= 1000000000L;
         }
     }
-    pthread_mutex_lock(&s->lock);
+    lock_ui(s);
     bool over;
     for (;;) {
         struct view *v = s->view;
@@ -786,7 +814,7 @@ int sk_session_set_filter(struct sk_session *s, const char *expr, char *err)
     if (!v)
         return -1;
     view_stop(s, s->view);
-    pthread_mutex_lock(&s->lock);
+    lock_ui(s);
     struct view *old = s->view;
     s->view = v;
     /* A failure of the old view's reading says nothing about the new one's. */
@@ -798,7 +826,7 @@ int sk_session_set_filter(struct sk_session *s, const char *expr, char *err)
     pthread_mutex_unlock(&s->lock);
     view_free(old);
     if (view_start(v, err) < 0) {
-        pthread_mutex_lock(&s->lock);
+        lock_ui(s);
         v->done = true;
         fail_locked(s, err);
         pthread_mutex_unlock(&s->lock);
@@ -848,7 +876,7 @@ int sk_session_read(struct sk_session *s, size_t i, struct sk_raw *raw, char *er
 
 size_t sk_session_conv_count(struct sk_session *s)
 {
-    pthread_mutex_lock(&s->lock);
+    lock_ui(s);
     size_t n = sk_convtab_count(sk_analyzer_convs(s->view->an));
     pthread_mutex_unlock(&s->lock);
     return n;
@@ -856,7 +884,7 @@ size_t sk_session_conv_count(struct sk_session *s)
 
 bool sk_session_conv(struct sk_session *s, uint32_t id, struct sk_conv *out)
 {
-    pthread_mutex_lock(&s->lock);
+    lock_ui(s);
     const struct sk_convtab *t = sk_analyzer_convs(s->view->an);
     const struct sk_conv *c = id < sk_convtab_count(t) ? sk_convtab_get(t, id) : NULL;
     if (c)
@@ -867,7 +895,7 @@ bool sk_session_conv(struct sk_session *s, uint32_t id, struct sk_conv *out)
 
 uint8_t sk_session_conv_before(struct sk_session *s, uint32_t id)
 {
-    pthread_mutex_lock(&s->lock);
+    lock_ui(s);
     uint8_t b = id < s->view->nci ? s->view->ci[id].before : 0;
     pthread_mutex_unlock(&s->lock);
     return b;
@@ -875,7 +903,7 @@ uint8_t sk_session_conv_before(struct sk_session *s, uint32_t id)
 
 size_t sk_session_conv_size(struct sk_session *s, uint32_t id)
 {
-    pthread_mutex_lock(&s->lock);
+    lock_ui(s);
     size_t n = id < s->view->nci ? s->view->ci[id].n : 0;
     pthread_mutex_unlock(&s->lock);
     return n;
@@ -884,7 +912,7 @@ size_t sk_session_conv_size(struct sk_session *s, uint32_t id)
 size_t sk_session_conv_recs(struct sk_session *s, uint32_t id, size_t from, uint32_t *out,
                             size_t max)
 {
-    pthread_mutex_lock(&s->lock);
+    lock_ui(s);
     size_t got = 0;
     if (id < s->view->nci) {
         const struct cinfo *c = &s->view->ci[id];
@@ -899,7 +927,7 @@ size_t sk_session_conv_recs(struct sk_session *s, uint32_t id, size_t from, uint
 
 size_t sk_session_conv_pos(struct sk_session *s, uint32_t id, size_t rec)
 {
-    pthread_mutex_lock(&s->lock);
+    lock_ui(s);
     size_t pos = 0;
     if (id < s->view->nci) {
         const struct cinfo *c = &s->view->ci[id];
@@ -919,7 +947,7 @@ size_t sk_session_conv_pos(struct sk_session *s, uint32_t id, size_t rec)
 
 size_t sk_session_event_count(struct sk_session *s)
 {
-    pthread_mutex_lock(&s->lock);
+    lock_ui(s);
     size_t n = s->events.n;
     pthread_mutex_unlock(&s->lock);
     return n;
@@ -927,7 +955,7 @@ size_t sk_session_event_count(struct sk_session *s)
 
 size_t sk_session_events(struct sk_session *s, size_t from, struct sk_labevent *out, size_t max)
 {
-    pthread_mutex_lock(&s->lock);
+    lock_ui(s);
     size_t got = 0;
     if (from < s->events.n) {
         got = s->events.n - from < max ? s->events.n - from : max;
@@ -939,7 +967,7 @@ size_t sk_session_events(struct sk_session *s, size_t from, struct sk_labevent *
 
 int sk_session_add_event(struct sk_session *s, const struct sk_labevent *e, char *err)
 {
-    pthread_mutex_lock(&s->lock);
+    lock_ui(s);
     int r = sk_labev_list_push(&s->events, e, err);
     if (r == 0) {
         sk_labev_list_sort(&s->events);
@@ -968,7 +996,7 @@ int sk_session_save(struct sk_session *s, const char *path, char *err)
     }
     if (sk_dump_close(d, err) < 0)
         return -1;
-    pthread_mutex_lock(&s->lock);
+    lock_ui(s);
     struct sk_labev_list copy = {0};
     int r = 0;
     for (size_t i = 0; i < s->events.n && r == 0; i++)
