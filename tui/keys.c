@@ -777,7 +777,7 @@ static int act_mouse(struct tui *t, int key)
 struct binding {
     int screens;        /* where it acts (SCREEN_* bits); 0: a heading of the help */
     ui_action fn;
-    int keys[6];        /* 0-terminated */
+    int keys[8];        /* 0-terminated */
     const char *names;  /* the keys, for the help */
     const char *help;   /* what it does (N_) */
 };
@@ -837,7 +837,8 @@ static const struct binding bindings[] = {
     {SCREEN_FOLLOW, act_follow_hex, {'x', 0}, "x", N_("hex dump or text")},
     {SCREEN_FOLLOW, act_back, {'q', KEY_ESC, 's', 0}, "q Esc s", N_("back")},
     {0, NULL, {0}, NULL, N_("This help")},
-    {SCREEN_HELP, act_help_move, {'j', KEY_DOWN, 'k', KEY_UP, KEY_NPAGE, KEY_PPAGE}, "j k PgDn PgUp", N_("scroll")},
+    {SCREEN_HELP, act_help_move, {'j', KEY_DOWN, 'k', KEY_UP, KEY_NPAGE, KEY_PPAGE, 'g', 'G'},
+     "j k PgDn PgUp g G", N_("scroll")},
     {SCREEN_HELP, act_back, {'q', KEY_ESC, '?', KEY_F(1), 0}, "q Esc ?", N_("back")},
 };
 

@@ -134,12 +134,6 @@ int tui_main(const struct cli_opts *o)
 {
     char err[SK_ERRBUF_SIZE];
     int64_t t0 = ui_now_ns();
-    /* Say so before anything starts when there is no terminal to draw on. */
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        cli_error("%s", _("the UI needs a terminal: for output to a file or a pipe use "
-                          "--text, --json or --summary"));
-        return SK_EXIT_USAGE;
-    }
     struct sk_session_opts so;
     memset(&so, 0, sizeof so);
     so.file = o->read_file;
@@ -150,6 +144,13 @@ int tui_main(const struct cli_opts *o)
     if (!s) {
         cli_error("%s", err);
         return SK_EXIT_INPUT;
+    }
+    /* What is wrong with the input first, then whether there is a screen. */
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        sk_session_close(s, NULL);
+        cli_error("%s", _("the UI needs a terminal: for output to a file or a pipe use "
+                          "--text, --json or --summary"));
+        return SK_EXIT_USAGE;
     }
     struct tui *t = calloc(1, sizeof *t);
     if (!t) {
