@@ -29,20 +29,20 @@ t_eq "no terminal: nothing on stdout" "" "$OUT"
 # The same in a terminal: the message, the prompt again, a sane tty.
 ui_start 100 30
 ui_run -r "$T_TMP/nope.pcap"
-ui_expect "missing file (tty): exit status" 'EXIT=1'
+ui_expect_exit "missing file (tty)" 1
 t_contains "missing file (tty): the message" "nope.pcap" "$(cat "$UI_ERR")"
 ui_run -r "$CAP" -f "ip and and"
-ui_expect "bad filter (tty): exit status" 'EXIT=1'
+ui_expect_exit "bad filter (tty)" 1
 t_contains "bad filter (tty): the message" "invalid filter" "$(cat "$UI_ERR")"
-ui_keys "TERM=dumb $SOCKSCOPE -r $CAP 2>$UI_ERR; echo EXIT=\$?" Enter
-ui_expect "dumb terminal: exit status" 'EXIT=2'
+ui_cmd "TERM=dumb $SOCKSCOPE -r $CAP 2>$UI_ERR"
+ui_expect_exit "dumb terminal" 2
 t_contains "dumb terminal: the message" "--text" "$(cat "$UI_ERR")"
 
 # No privilege to capture: what is missing and what to do.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     chmod 755 "$T_TMP"
-    ui_keys "clear; setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all $SOCKSCOPE -i lo 2>$UI_ERR; echo EXIT=\$?" Enter
-    ui_expect "no privilege: exit status" 'EXIT=1'
+    ui_cmd "setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all $SOCKSCOPE -i lo 2>$UI_ERR"
+    ui_expect_exit "no privilege" 1
     err=$(cat "$UI_ERR")
     t_eq "no privilege: one line" 1 "$(printf '%s\n' "$err" | grep -c .)"
     t_contains "no privilege: setcap" "setcap cap_net_raw,cap_net_admin=eip" "$err"
