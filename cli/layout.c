@@ -56,30 +56,42 @@ void layout_rpad(struct out *o, const char *s, size_t cols)
     out_write(o, s, n);
 }
 
-void layout_wrap(struct out *o, const char *s, size_t indent, size_t width)
+bool layout_next_line(const char **s, size_t width, const char **line, size_t *len)
 {
+    const char *p = *s;
     if (width < 8)
         width = 8;
-    while (*s) {
-        while (*s == ' ')
-            s++;
-        if (!*s)
-            break;
-        size_t w;
-        size_t n = layout_fit(s, width, &w);
-        if (s[n] != '\0') {
-            /* Break at the last space that fits, if there is one. */
-            size_t cut = n;
-            while (cut > 0 && s[cut] != ' ')
-                cut--;
-            if (cut > 0)
-                n = cut;
-            else if (n == 0)
-                n = char_len(s); /* a character wider than the line */
-        }
+    while (*p == ' ')
+        p++;
+    if (!*p) {
+        *s = p;
+        return false;
+    }
+    size_t w;
+    size_t n = layout_fit(p, width, &w);
+    if (p[n] != '\0') {
+        /* Break at the last space that fits, if there is one. */
+        size_t cut = n;
+        while (cut > 0 && p[cut] != ' ')
+            cut--;
+        if (cut > 0)
+            n = cut;
+        else if (n == 0)
+            n = char_len(p); /* a character wider than the line */
+    }
+    *line = p;
+    *len = n;
+    *s = p + n;
+    return true;
+}
+
+void layout_wrap(struct out *o, const char *s, size_t indent, size_t width)
+{
+    const char *line;
+    size_t len;
+    while (layout_next_line(&s, width, &line, &len)) {
         out_spaces(o, indent);
-        out_write(o, s, n);
+        out_write(o, line, len);
         out_putc(o, '\n');
-        s += n;
     }
 }

@@ -166,11 +166,22 @@ static void arrow(struct out *o, const char *label, int dir, size_t width)
     out_putc(o, '|');
 }
 
-/* "|   seq=1 ack=1 len=13          |": a line inside the lane. */
+/* "|   seq=1 ack=1 len=13          |": a line inside the lane; text too long
+ * for it ends in "...". */
 static void lane_text(struct out *o, const char *text, size_t width)
 {
+    size_t room = width - 5, w;
+    size_t n = layout_fit(text, room, &w);
     out_puts(o, "|   ");
-    layout_pad(o, text, width - 5);
+    if (text[n] != '\0') {
+        n = layout_fit(text, room - 3, &w);
+        out_write(o, text, n);
+        out_puts(o, "...");
+        w += 3;
+    } else {
+        out_write(o, text, n);
+    }
+    out_spaces(o, room - w);
     out_putc(o, '|');
 }
 
@@ -202,8 +213,17 @@ static void draw_row(struct out *o, const struct geom *g, const struct sk_rec *r
     char expl[1024];
     sk_explain(r, prev, c, g->expl_len, expl, sizeof expl);
 
-    /* The arrow line: number, time, client state, arrow, server state. */
+    /* Lines inside the lane under the arrow: the numbers when the arrow is
+     * too short for them, and the payload's first bytes. */
     bool split = strlen(row.label) > g->arrow - 7;
+    const char *lane_lines[2];
+    size_t nlane = 0;
+    if (split)
+        lane_lines[nlane++] = row.nums;
+    if (row.preview[0])
+        lane_lines[nlane++] = row.preview;
+
+    /* The arrow line: number, time, client state, arrow, server state. */
     layout_rpad(o, num, g->numw);
     out_putc(o, ' ');
     layout_rpad(o, tm, g->timew);
@@ -212,48 +232,45 @@ static void draw_row(struct out *o, const struct geom *g, const struct sk_rec *r
     out_putc(o, ' ');
     arrow(o, split ? row.head : row.label, row.dir, g->arrow);
     out_putc(o, ' ');
-    if (g->beside) {
-        layout_pad(o, row.state[1] ? row.state[1] : "", STATE_W);
-        out_puts(o, "  ");
-        /* First explanation line beside the arrow, the rest wrapped under it. */
-        size_t ew = g->width - g->expl_col;
-        size_t w, n = layout_fit(expl, ew, &w);
-        if (expl[n]) {
-            size_t cut = n;
-            while (cut > 0 && expl[cut] != ' ')
-                cut--;
-            if (cut > 0)
-                n = cut;
-        }
-        out_write(o, expl, n);
-        out_putc(o, '\n');
-        if (split) {
-            out_spaces(o, g->lane);
-            lane_text(o, row.nums, g->arrow);
-            out_putc(o, '\n');
-        }
-        if (row.preview[0]) {
-            out_spaces(o, g->lane);
-            lane_text(o, row.preview, g->arrow);
-            out_putc(o, '\n');
-        }
-        if (expl[n])
-            layout_wrap(o, expl + n, g->expl_col, ew);
-    } else {
+    if (!g->beside) {
         out_puts(o, row.state[1] ? row.state[1] : "");
         out_putc(o, '\n');
-        if (split) {
+        for (size_t i = 0; i < nlane; i++) {
             out_spaces(o, g->lane);
-            lane_text(o, row.nums, g->arrow);
+            lane_text(o, lane_lines[i], g->arrow);
             out_putc(o, '\n');
         }
-        if (row.preview[0]) {
-            out_spaces(o, g->lane);
-            lane_text(o, row.preview, g->arrow);
-            out_putc(o, '\n');
+        layout_wrap(o, expl, g->expl_col, g->width - g->expl_col);
+        return;
+    }
+
+    /* Wide: the explanation runs beside the ladder, which goes on with lane
+     * lines (or empty lane) until both are done. */
+    layout_pad(o, row.state[1] ? row.state[1] : "", STATE_W);
+    out_puts(o, "  ");
+    size_t ew = g->width - g->expl_col;
+    const char *rest = expl, *line;
+    size_t len;
+    if (layout_next_line(&rest, ew, &line, &len))
+        out_write(o, line, len);
+    out_putc(o, '\n');
+    for (size_t i = 0;; i++) {
+        bool more = layout_next_line(&rest, ew, &line, &len);
+        if (i >= nlane && !more)
+            break;
+        out_spaces(o, g->lane);
+        if (i < nlane) {
+            lane_text(o, lane_lines[i], g->arrow);
+        } else {
+            out_putc(o, '|');
+            out_spaces(o, g->arrow - 2);
+            out_putc(o, '|');
         }
-        if (expl[0])
-            layout_wrap(o, expl, g->expl_col, g->width - g->expl_col);
+        if (more) {
+            out_spaces(o, g->expl_col - g->lane - g->arrow);
+            out_write(o, line, len);
+        }
+        out_putc(o, '\n');
     }
 }
 

@@ -17,8 +17,8 @@ size_t sk_conv_summary(const struct sk_conv *c, char *buf, size_t n)
     int w;
     if (c->proto == 6) {
         w = snprintf(buf, n,
-                     _("Summary: the client %s sent %llu packets (%llu bytes of data), the "
-                       "server %s sent %llu (%llu bytes). Opened: %s. Ended: %s. Lasted %.6f s."),
+                     _("Summary. Client %s: packets %llu, data bytes %llu. Server %s: packets "
+                       "%llu, data bytes %llu. Opened: %s. Ended: %s. Lasted %.6f s."),
                      a, (unsigned long long)c->pkts[SK_CLIENT],
                      (unsigned long long)c->bytes[SK_CLIENT], b,
                      (unsigned long long)c->pkts[SK_SERVER],
@@ -27,7 +27,7 @@ size_t sk_conv_summary(const struct sk_conv *c, char *buf, size_t n)
                      _(sk_end_name((enum sk_end)c->tcp.ended)), secs);
     } else if (c->proto == 17) {
         w = snprintf(buf, n,
-                     _("Summary: %s sent %llu datagrams (%llu bytes), %s sent %llu (%llu bytes). "
+                     _("Summary. %s: datagrams %llu, bytes %llu. %s: datagrams %llu, bytes %llu. "
                        "UDP has no connection: nothing opens or closes it. Lasted %.6f s."),
                      a, (unsigned long long)c->pkts[SK_CLIENT],
                      (unsigned long long)c->bytes[SK_CLIENT], b,
@@ -36,7 +36,7 @@ size_t sk_conv_summary(const struct sk_conv *c, char *buf, size_t n)
     } else {
         sk_addr_str(&c->addr[SK_CLIENT], a);
         sk_addr_str(&c->addr[SK_SERVER], b);
-        w = snprintf(buf, n, _("Summary: %s sent %llu packets, %s sent %llu. Lasted %.6f s."), a,
+        w = snprintf(buf, n, _("Summary. %s: packets %llu. %s: packets %llu. Lasted %.6f s."), a,
                      (unsigned long long)c->pkts[SK_CLIENT], b,
                      (unsigned long long)c->pkts[SK_SERVER], secs);
     }

@@ -6,9 +6,10 @@
 
 #include "conv.h"
 
-/* "The client sent 5 packets (13 bytes of data), the server 4 (10 bytes).
- * Opened with the three-way handshake; the client closed first. Lasted
- * 0.012 s." — translated, into buf (n bytes); returns the length. */
+/* "Summary. Client 127.0.0.1:40000: packets 5, data bytes 13. Server
+ * 127.0.0.1:6666: packets 4, data bytes 10. Opened: handshake. Ended: client
+ * closed first. Lasted 0.012000 s." — translated, into buf (n bytes); returns
+ * the length. */
 size_t sk_conv_summary(const struct sk_conv *c, char *buf, size_t n);
 
 #endif
