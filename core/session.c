@@ -608,6 +608,8 @@ static int open_live(struct sk_session *s, const struct sk_session_opts *o, char
         lo = *o->live;
     if (lo.timeout_ms <= 0 || lo.timeout_ms > LIVE_TIMEOUT_MS)
         lo.timeout_ms = LIVE_TIMEOUT_MS;
+    /* The capture must not lose packets while the screen is busy: blocks. */
+    lo.batched = true;
     s->src = sk_source_open_live(s->name, &lo, err);
     if (!s->src)
         return -1;
