@@ -49,6 +49,11 @@ ui_expect "accept() returned" 'accept\(\) = 4 ESTABLISHED'
 ui_keys g
 ui_expect "at the start again" 'packet 1 \(1 of 10\)'
 ladder_live=$(ui_screen | sed -n '/^ Ladder:/,/^ Explanation/p')
+# w saves what was captured (and the events) while capture goes on.
+ui_keys w C-u "$T_TMP/copy.pcap" Enter
+ui_expect "w saves a copy" "Saved 10 packets to $T_TMP/copy.pcap"
+t_eq "the copy holds the 10 packets" 10 "$("$SOCKSCOPE" --json -r "$T_TMP/copy.pcap" | wc -l)"
+t_contains "... and the events beside it" "call=accept" "$(cat "$T_TMP/copy.pcap.events" 2>/dev/null)"
 ui_quit_sane "live"
 
 # The saved capture and its events replay to the same ladder.

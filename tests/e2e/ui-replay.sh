@@ -141,6 +141,20 @@ ui_expect "help scrolls to its end" 'q Esc \? +back'
 ui_keys q
 ui_expect "help closes" 'REPLAY'
 
+# Play at real time (the capture lasts under a second), slower, one a second.
+ui_keys g p
+ui_expect "playing" 'playing 1x +packet'
+ui_expect "played to the end" 'Played to the end: paused\.' 15
+ui_expect "... at the last packet" '^ REPLAY +paused +packet 16 \(16 of 16\)'
+for k in 1 2 3 4; do ui_keys '<'; done
+ui_expect "slowest: one packet a second" 'Speed: 1 packet/s'
+ui_keys g p
+ui_expect "one a second: packet 2 after a second" 'playing 1 packet/s +packet 2 \(2 of 16\)' 5
+ui_keys p
+ui_expect "p pauses" '^ REPLAY +paused'
+for k in 1 2 3 4 5 6 7 8 9 10 11; do ui_keys '>'; done
+ui_expect "fastest: 100x" 'Speed: 100x'
+
 # Resize at any moment: 80x24, then 200x60 with the detail and hex panes.
 ui_keys g
 ui_resize 80 24
@@ -159,4 +173,34 @@ ui_resize 120 40
 ui_expect "back to 120x40" '^ REPLAY'
 
 ui_quit_sane "replay"
+
+# ASCII lines: asked for, and where the locale is not UTF-8.
+ui_run --ascii -r "$CAP"
+ui_expect "--ascii: ASCII arrows" '1 [0-9. ]*\|SYN_SENT +\|-- SYN seq=0 -+>\| SYN_RECEIVED'
+ui_expect "--ascii: ASCII call marks" ', +\| connect\(fd 3, 127\.0\.0\.1:46666\) \.\.\.'
+ui_expect_not "--ascii: no box drawing" '[│─▶◀┃]'
+ui_quit_sane "ascii"
+ui_keys "export LC_ALL=C LANG=C" Enter
+ui_run -r "$CAP"
+ui_expect "C locale: ASCII arrows" '1 [0-9. ]*\|SYN_SENT +\|-- SYN seq=0 -+>\| SYN_RECEIVED'
+ui_expect "C locale: the explanation's arrow as ?" 'CLOSED \? SYN_SENT'
+ui_quit_sane "C locale"
+
+# Colours, and none with NO_COLOR (attributes only): count the colour
+# parameters (30-38, 40-48, 90-97, 100-107) of the SGR sequences on screen.
+colours() {
+    ui_tmux capture-pane -p -e | grep -oE $'\e\\[[0-9;]*m' | tr -d $'\e[m' | tr ';' '\n' |
+        grep -cE '^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$'
+}
+ui_keys "export LC_ALL=C.UTF-8 LANG=C.UTF-8" Enter
+ui_run -r "$CAP"
+ui_expect "colours" 'REPLAY'
+t_true "colours are used" test "$(colours)" -gt 0
+ui_quit_sane "colours"
+ui_keys "export NO_COLOR=1" Enter
+ui_run -r "$CAP"
+ui_expect "NO_COLOR" 'REPLAY'
+t_eq "NO_COLOR: no colour at all" 0 "$(colours)"
+t_match "NO_COLOR: the selection in reverse video" $'\e\\[[0-9;]*7m' "$(ui_tmux capture-pane -p -e)"
+ui_quit_sane "NO_COLOR"
 t_done
