@@ -346,15 +346,19 @@ static void status_bar(struct tui *t, int y)
         snprintf(pos, sizeof pos, "%s", _("no packets"));
     }
     const char *filter = sk_session_filter(t->s);
+    /* What matters most first: at 80 columns the name of the file goes. */
     extra[0] = '\0';
     if (in->live)
         snprintf(extra, sizeof extra, _("  captured %llu  drops %llu"),
                  (unsigned long long)in->read, (unsigned long long)in->dropped);
-    else if (in->indexing)
-        snprintf(extra, sizeof extra, _("  indexing... %llu read"), (unsigned long long)in->read);
-    snprintf(left, sizeof left, _(" %s  %s  %s: %s  filter: %s  speed %s%s"), state, pos,
-             in->live ? _("interface") : _("file"), sk_session_name(t->s),
-             filter[0] ? filter : _("none"), keys_speed_name(t->speed), extra);
+    char more[64] = "";
+    if (!in->live && in->indexing)
+        snprintf(more, sizeof more, _("  indexing... %llu read"), (unsigned long long)in->read);
+    const char *name = sk_session_name(t->s);
+    const char *slash = in->live ? NULL : strrchr(name, '/');
+    snprintf(left, sizeof left, _(" %s  %s%s  filter: %s  speed %s  %s: %s%s"), state, pos, extra,
+             filter[0] ? filter : _("none"), keys_speed_name(t->speed),
+             in->live ? _("interface") : _("file"), slash ? slash + 1 : name, more);
     char m[32];
     snprintf(m, sizeof m, " %s ", mode);
     int mw = crt_put(t, y, 0, COLS, m, UI_STATUS_MODE, false);

@@ -16,7 +16,7 @@ SAVED=$T_TMP/live.pcap
 ui_start 120 40
 ui_keys "export SOCKSCOPE_EVENTS=$SOCK" Enter
 ui_run -i lo -f "tcp port $PORT" -w "$SAVED"
-ui_expect "live mode" "^ LIVE +following +no packets +interface: lo +filter: tcp port $PORT"
+ui_expect "live mode" "^ LIVE +following +no packets +captured 0 +drops 0 +filter: tcp port $PORT +speed 1x +interface: lo"
 t_true "the UI listens for lab events" t_wait_for 10 test -S "$SOCK"
 
 "$BIN/lab-tcp-server" --port "$PORT" --max-clients 1 --quiet --events "$SOCK" &
