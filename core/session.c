@@ -24,7 +24,8 @@ enum {
     FLUSH_MS = 20,           /* live: ... or milliseconds */
     STATS_MS = 200,          /* live: how often pcap_stats is asked */
     IDLE_MS = 100,           /* live index thread: longest sleep */
-    LIVE_TIMEOUT_MS = 20     /* live: longest wait in sk_source_next */
+    LIVE_TIMEOUT_MS = 20,    /* live: longest wait in sk_source_next */
+    SAVE_EVENTS_MS = 1000    /* live with -w: the sidecar is rewritten at most this often */
 };
 
 static int64_t mono_ms(void)
@@ -159,6 +160,8 @@ struct sk_session {
     /* lab events */
     struct sk_labev_rx *rx;      /* live: read by the index thread */
     struct sk_labev_list events; /* (lock) */
+    bool events_unsaved;         /* index thread: events came since the sidecar was written */
+    int64_t events_saved_ms;     /* index thread: when it was */
 };
 
 /* ================================================================ locking */
@@ -302,6 +305,28 @@ static void *index_file(void *arg)
 }
 
 /* Live: takes the lab events waiting on the socket (index thread). */
+/* Writes the events beside a -w capture (index thread): a session that ends
+ * badly still leaves them. Copied under the lock, written outside it. */
+static void save_events(struct sk_session *s)
+{
+    struct sk_labev_list copy = {0};
+    char err[SK_ERRBUF_SIZE], side[4096];
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = 0; i < s->events.n; i++)
+        if (sk_labev_list_push(&copy, &s->events.ev[i], err) < 0)
+            break;
+    unlock_bg(s);
+    if (copy.n > 0 && sk_labev_sidecar_path(s->store, side, sizeof side) == 0 &&
+        sk_labev_save(side, copy.ev, copy.n, err) < 0) {
+        pthread_mutex_lock(&s->lock);
+        snprintf(s->warning, sizeof s->warning, "%s", err);
+        s->version++;
+        unlock_bg(s);
+    }
+    sk_labev_list_free(&copy);
+}
+
+/* Live: takes the lab events waiting on the socket (index thread). */
 static void drain_events(struct sk_session *s)
 {
     if (!s->rx)
@@ -314,6 +339,7 @@ static void drain_events(struct sk_session *s)
         if (sk_labev_list_push(&s->events, &e, err) == 0) {
             sk_labev_list_sort(&s->events);
             s->version++;
+            s->events_unsaved = true;
         }
         unlock_bg(s);
     }
@@ -324,6 +350,12 @@ static void drain_events(struct sk_session *s)
         unlock_bg(s);
         sk_labev_rx_close(s->rx);
         s->rx = NULL;
+    }
+    int64_t now = mono_ms();
+    if (s->user_store && s->events_unsaved && now - s->events_saved_ms >= SAVE_EVENTS_MS) {
+        s->events_unsaved = false;
+        s->events_saved_ms = now;
+        save_events(s);
     }
 }
 

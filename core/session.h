@@ -69,8 +69,9 @@ struct sk_session;
 struct sk_session *sk_session_open(const struct sk_session_opts *o, char *err);
 
 /* Stops the threads and frees everything. Live with a -w file: the file is
- * complete and its events are saved beside it (CAPTURE.events); -1 with err
- * if that failed (everything is freed anyway). NULL is allowed. */
+ * complete and its events are saved beside it (CAPTURE.events, which is also
+ * rewritten within a second of each new event while capture goes on); -1
+ * with err if that failed (everything is freed anyway). NULL is allowed. */
 int sk_session_close(struct sk_session *s, char *err);
 
 bool sk_session_is_live(const struct sk_session *s);

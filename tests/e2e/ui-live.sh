@@ -33,6 +33,8 @@ ui_expect "the list: handshake" '^ +1 [0-9.]+ +handshake 1/3 +IP 127\.0\.0\.1\.[
 ui_expect "the list: data" '^ +4 [0-9.]+ +data +IP '
 ui_expect "the list: the client's FIN" '^ +8 [0-9.]+ +FIN +IP '
 ui_expect "the server's close() in its margin" 'close\(\) = 0 CLOSED'
+t_true "the events are kept beside the capture while it runs" \
+    t_wait_for 5 grep -q 'call=accept' "$SAVED.events"
 
 # Back to the start: stepping while capture goes on.
 ui_keys g
