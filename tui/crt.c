@@ -120,7 +120,6 @@ int crt_init(struct tui *t, char *err)
 
 void crt_done(struct tui *t)
 {
-    (void)t;
     if (t->mouse)
         mousemask(0, NULL);
     curs_set(1);
@@ -146,7 +145,7 @@ static size_t char_len(const char *s)
 static size_t char_width(const char *s, size_t len)
 {
     if (len == 1)
-        return (unsigned char)s[0] >= 0x20 && (unsigned char)s[0] < 0x7f ? 1 : 1;
+        return 1; /* ASCII, or a stray byte shown as one replacement character */
     char one[8];
     memcpy(one, s, len);
     one[len] = '\0';

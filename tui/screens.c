@@ -151,6 +151,7 @@ void view_follow_build(struct tui *t, int cols)
     t->follow_cut = false;
     t->follow_width = cols;
     size_t n = sk_session_conv_size(t->s, t->follow_conv);
+    t->follow_size = n;
     uint32_t idx[FOLLOW_BATCH];
     unsigned per = cols >= 6 + 3 * 16 + 2 + 16 ? 16 : 8;
     size_t textw = cols > 4 ? (size_t)cols - 2 : 2;
@@ -204,7 +205,8 @@ void view_follow(struct tui *t)
         screen_title(t, _("Follow stream"));
         return;
     }
-    if (t->follow_width != COLS)
+    /* Again when the width changes, and live, when the stream grows. */
+    if (t->follow_width != COLS || sk_session_conv_size(t->s, t->follow_conv) != t->follow_size)
         view_follow_build(t, COLS);
     char a[SK_ADDRSTRLEN], b[SK_ADDRSTRLEN], proto[16], title[512];
     sk_endpoint_str(&c.addr[SK_CLIENT], c.port[SK_CLIENT], a);

@@ -183,6 +183,7 @@ struct tui {
     size_t follow_top;
     bool follow_cut;               /* stopped at the line limit */
     int follow_width;              /* columns the lines were made for */
+    size_t follow_size;            /* packets of the conversation they were made from */
 
     /* help screen */
     int help_top;
