@@ -145,21 +145,19 @@ static bool payload_of(struct tui *t, size_t idx, struct sk_packet *p)
     return true;
 }
 
-void view_follow_build(struct tui *t, int cols)
+/* Adds the lines of the conversation's packets from position `from` on. */
+static void follow_extend(struct tui *t, size_t from)
 {
-    t->nflines = 0;
-    t->follow_cut = false;
-    t->follow_width = cols;
+    int cols = t->follow_width;
     size_t n = sk_session_conv_size(t->s, t->follow_conv);
-    t->follow_size = n;
     uint32_t idx[FOLLOW_BATCH];
     unsigned per = cols >= 6 + 3 * 16 + 2 + 16 ? 16 : 8;
     size_t textw = cols > 4 ? (size_t)cols - 2 : 2;
-    for (size_t at = 0; at < n && !t->follow_cut;) {
+    size_t at = from;
+    while (at < n && !t->follow_cut) {
         size_t got = sk_session_conv_recs(t->s, t->follow_conv, at, idx, FOLLOW_BATCH);
         if (got == 0)
             break;
-        at += got;
         for (size_t k = 0; k < got && !t->follow_cut; k++) {
             const struct sk_rec *r = sk_session_rec(t->s, idx[k]);
             bool udp = sk_rec_kind(r) == SK_K_UDP;
@@ -195,7 +193,17 @@ void view_follow_build(struct tui *t, int cols)
                                                                      : p.payload_len - len),
                                                .kind = 3, .dir = dir});
         }
+        at += got;
     }
+    t->follow_size = at;
+}
+
+void view_follow_build(struct tui *t, int cols)
+{
+    t->nflines = 0;
+    t->follow_cut = false;
+    t->follow_width = cols;
+    follow_extend(t, 0);
 }
 
 void view_follow(struct tui *t)
@@ -205,9 +213,11 @@ void view_follow(struct tui *t)
         screen_title(t, _("Follow stream"));
         return;
     }
-    /* Again when the width changes, and live, when the stream grows. */
-    if (t->follow_width != COLS || sk_session_conv_size(t->s, t->follow_conv) != t->follow_size)
+    /* Again when the width changes; live, the new packets' lines are added. */
+    if (t->follow_width != COLS)
         view_follow_build(t, COLS);
+    else if (sk_session_conv_size(t->s, t->follow_conv) > t->follow_size)
+        follow_extend(t, t->follow_size);
     char a[SK_ADDRSTRLEN], b[SK_ADDRSTRLEN], proto[16], title[512];
     sk_endpoint_str(&c.addr[SK_CLIENT], c.port[SK_CLIENT], a);
     sk_endpoint_str(&c.addr[SK_SERVER], c.port[SK_SERVER], b);
