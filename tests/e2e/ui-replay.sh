@@ -141,6 +141,15 @@ ui_expect "help scrolls to its end" 'q Esc \? +back'
 ui_keys q
 ui_expect "help closes" 'REPLAY'
 
+# The mouse (as xterm reports it, SGR 1006): a click selects a row, the wheel scrolls.
+ui_keys g
+ui_expect "at the start" 'packet 1 \(1 of 16\)'
+ui_keys -l $'\e[<0;30;4M'
+ui_keys -l $'\e[<0;30;4m'
+ui_expect "a click on the list's third row" 'packet 3 \(3 of 16\)'
+ui_keys -l $'\e[<65;30;4M'
+ui_expect "the wheel scrolls down" 'packet 6 \(6 of 16\)'
+
 # Play at real time (the capture lasts under a second), slower, one a second.
 ui_keys g p
 ui_expect "playing" 'playing 1x +packet'
