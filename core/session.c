@@ -144,6 +144,7 @@ struct sk_session {
     char warning[SK_ERRBUF_SIZE];/* (lock) */
 
     struct view *view;           /* the current filter's analysis (UI thread) */
+    struct sk_source *first_src; /* files: the open that the first view reads */
     struct sk_reader *rd;        /* the UI thread's reader */
 
     /* live */
@@ -430,7 +431,8 @@ static struct view *view_new(struct sk_session *s, const char *expr, char *err)
     v->s = s;
     atomic_init(&v->stop, false);
     if (!s->live) {
-        v->src = sk_source_open_file(s->name, err);
+        v->src = s->first_src ? s->first_src : sk_source_open_file(s->name, err);
+        s->first_src = NULL;
         if (!v->src || sk_source_set_filter(v->src, v->filter, err) < 0)
             goto fail;
     } else {
@@ -681,14 +683,13 @@ static int open_live(struct sk_session *s, const struct sk_session_opts *o, char
 
 static int open_file(struct sk_session *s, char *err)
 {
-    /* The view opens the file too; this first open only says early and
-     * plainly what is wrong with it, and learns its link type. */
-    struct sk_source *src = sk_source_open_file(s->name, err);
-    if (!src)
+    /* Opened here to say early and plainly what is wrong with it; the first
+     * view reads from this open (a pipe can be opened only once). */
+    s->first_src = sk_source_open_file(s->name, err);
+    if (!s->first_src)
         return -1;
-    s->dlt = sk_source_datalink(src);
-    s->snaplen = sk_source_snaplen(src);
-    sk_source_close(src);
+    s->dlt = sk_source_datalink(s->first_src);
+    s->snaplen = sk_source_snaplen(s->first_src);
     s->store = dup_str(s->name);
     if (!s->store) {
         sk_err(err, "%s", _("out of memory"));
@@ -756,6 +757,7 @@ int sk_session_close(struct sk_session *s, char *err)
     if (s->dump && sk_dump_close(s->dump, err) < 0)
         status = -1;
     sk_source_close(s->src);
+    sk_source_close(s->first_src);
     sk_reader_close(s->rd);
     sk_labev_rx_close(s->rx);
     if (s->user_store && s->events.n > 0) {
