@@ -201,5 +201,8 @@ clean:
 distclean: clean
 	rm -rf build
 
+# Objects built through pattern rules are kept, not deleted as intermediates.
+.SECONDARY:
+
 -include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TUI_OBJ:.o=.d) $(LABKIT_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 -include $(LAB_SRC:labs/%.c=$(BUILD)/labs/%.d)
