@@ -23,14 +23,19 @@ struct preview {
     uint8_t bytes[PREVIEW_BYTES];
 };
 
+/* A packet that belongs to no conversation: listed at the end. */
+struct other {
+    uint32_t n;  /* frame number */
+    char *line;  /* its one-line summary (owned) */
+};
+
 struct text_ctx {
     struct sk_trace *trace;     /* every packet's record */
     uint32_t *pv_of;            /* per record: index into pv, or UINT32_MAX */
     size_t pv_cap;              /* capacity of pv_of (records) */
     struct preview *pv;         /* payload previews */
     size_t npv, pv_alloc;
-    char **other;               /* one-line summaries of packets with no conversation */
-    uint32_t *other_n;          /* ... and their frame numbers */
+    struct other *other;        /* packets with no conversation */
     size_t nother, other_alloc;
     uint8_t *first_before;      /* per conversation: both states before its first packet */
     size_t nfirst;
@@ -81,12 +86,9 @@ static int collect(struct sk_result *res, const struct sk_raw *raw, void *user)
         sk_packet_summary(p, line, sizeof line);
         if (!grow((void **)&t->other, &t->other_alloc, t->nother + 1, sizeof *t->other))
             goto oom;
-        size_t cap = t->other_alloc;
-        if (!grow((void **)&t->other_n, &cap, t->nother + 1, sizeof *t->other_n))
+        if (!(t->other[t->nother].line = strdup(line)))
             goto oom;
-        if (!(t->other[t->nother] = strdup(line)))
-            goto oom;
-        t->other_n[t->nother++] = res->rec.n;
+        t->other[t->nother++].n = res->rec.n;
     }
     return 0;
 oom:
@@ -339,9 +341,8 @@ static void free_ctx(struct text_ctx *t)
     free(t->pv_of);
     free(t->pv);
     for (size_t i = 0; i < t->nother; i++)
-        free(t->other[i]);
+        free(t->other[i].line);
     free(t->other);
-    free(t->other_n);
     free(t->first_before);
 }
 
@@ -446,10 +447,10 @@ int cli_text(const struct cli_opts *o)
         out_printf(&out, "== %s ==\n\n", line);
         for (size_t i = 0; i < t.nother && !out.failed; i++) {
             char num[16];
-            snprintf(num, sizeof num, "%u", t.other_n[i]);
+            snprintf(num, sizeof num, "%u", t.other[i].n);
             layout_rpad(&out, num, g.numw);
             out_putc(&out, ' ');
-            out_puts(&out, t.other[i]);
+            out_puts(&out, t.other[i].line);
             out_putc(&out, '\n');
         }
     }
