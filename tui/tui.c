@@ -242,18 +242,20 @@ int tui_main(const struct cli_opts *o)
         flags |= r;
     }
 
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    sigaction(SIGHUP, &old_hup, NULL);
     crt_done(t);
     sk_session_info(s, &t->info);
     int status = t->info.failed ? SK_EXIT_INPUT : SK_EXIT_OK;
     if (t->info.failed)
         cli_error("%s", t->info.error);
+    /* Our handlers stay until the session is closed: a hang-up now (the
+     * terminal going away) must not leave the temporary capture behind. */
     if (sk_session_close(s, err) < 0) {
         cli_error("%s", err);
         status = SK_EXIT_INPUT;
     }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
     tui_free(t);
     return status;
 }
