@@ -150,7 +150,7 @@ static void arrow(struct out *o, const char *label, int dir, size_t width)
     size_t inner = width - 2; /* between the bars */
     size_t room = inner - 5;  /* "-- " + label + " " + at least "->" */
     size_t w;
-    size_t n = layout_fit(label, room, &w);
+    size_t n = sk_text_fit(label, room, &w);
     size_t dashes = inner - 4 - w; /* fill, arrowhead included below */
     out_putc(o, '|');
     if (dir == SK_C2S) {
@@ -176,10 +176,10 @@ static void arrow(struct out *o, const char *label, int dir, size_t width)
 static void lane_text(struct out *o, const char *text, size_t width)
 {
     size_t room = width - 5, w;
-    size_t n = layout_fit(text, room, &w);
+    size_t n = sk_text_fit(text, room, &w);
     out_puts(o, "|   ");
     if (text[n] != '\0') {
-        n = layout_fit(text, room - 3, &w);
+        n = sk_text_fit(text, room - 3, &w);
         out_write(o, text, n);
         out_puts(o, "...");
         w += 3;
@@ -278,11 +278,11 @@ static void draw_row(struct out *o, const struct geom *g, const struct sk_rec *r
     size_t ew = g->width - g->expl_col;
     const char *rest = expl, *line;
     size_t len;
-    if (layout_next_line(&rest, ew, &line, &len))
+    if (sk_text_next_line(&rest, ew, &line, &len))
         out_write(o, line, len);
     out_putc(o, '\n');
     for (size_t i = 0;; i++) {
-        bool more = layout_next_line(&rest, ew, &line, &len);
+        bool more = sk_text_next_line(&rest, ew, &line, &len);
         if (i >= nlane && !more)
             break;
         out_spaces(o, g->lane);
@@ -306,10 +306,10 @@ static void draw_row(struct out *o, const struct geom *g, const struct sk_rec *r
 static void draw_call(struct out *o, const struct geom *g, int side, const char *text)
 {
     size_t room = g->arrow - 5, w;
-    size_t n = layout_fit(text, room, &w);
+    size_t n = sk_text_fit(text, room, &w);
     bool cut = text[n] != '\0';
     if (cut)
-        n = layout_fit(text, room - 3, &w);
+        n = sk_text_fit(text, room - 3, &w);
     size_t used = w + (cut ? 3 : 0);
     out_spaces(o, g->lane);
     out_puts(o, "|  ");
@@ -408,7 +408,7 @@ static void conv_header(struct out *o, const struct geom *g, const struct sk_con
     layout_pad(o, _("CLIENT"), STATE_W);
     out_putc(o, ' ');
     size_t w;
-    size_t n = layout_fit(a, g->arrow / 2 - 1, &w);
+    size_t n = sk_text_fit(a, g->arrow / 2 - 1, &w);
     out_write(o, a, n);
     size_t bw = sk_text_width(b);
     size_t gap = g->arrow > w + bw ? g->arrow - w - bw : 1;
