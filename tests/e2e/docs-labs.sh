@@ -184,7 +184,7 @@ run_sheet() { # FILE SCENARIO
             cmd=${BASH_REMATCH[1]} comment=${BASH_REMATCH[2]}
         fi
         # Every scenario a command names is one sockscope knows.
-        if [[ $cmd =~ sockscope\ (check|record|demo)\ ([a-z0-9-]+) ]] && [ $have_check = 1 ]; then
+        if [[ $cmd =~ sockscope\ (check|record|demo)\ ([a-z][a-z0-9-]*) ]] && [ $have_check = 1 ]; then
             t_true "$rel: '$cmd' names a scenario" grep -qx -- "${BASH_REMATCH[2]}" <<<"$scenarios"
         fi
         # Every committed capture a command names is there.
