@@ -77,10 +77,8 @@ bool layout_next_line(const char **s, size_t width, const char **line, size_t *l
     size_t w;
     size_t n = layout_fit(p, width, &w);
     if (p[n] != '\0') {
-        /* Break at the last space that fits, if there is one. */
-        size_t cut = n;
-        while (cut > 0 && p[cut] != ' ')
-            cut--;
+        /* Break at the last space that fits, or between Chinese characters. */
+        size_t cut = sk_text_break(p, n);
         if (cut > 0)
             n = cut;
         else if (n == 0)

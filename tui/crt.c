@@ -241,9 +241,7 @@ int crt_wrap(struct tui *t, int y, int x, int w, int h, const char *s, int e)
         size_t used;
         size_t n = crt_fit(s, (size_t)w, &used);
         if (s[n] != '\0') {
-            size_t cut = n;
-            while (cut > 0 && s[cut] != ' ')
-                cut--;
+            size_t cut = sk_text_break(s, n); /* a space, or between Chinese characters */
             if (cut > 0)
                 n = cut;
             else if (n == 0)
