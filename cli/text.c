@@ -4,15 +4,18 @@
  * since a conversation's packets are interleaved with others'. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "explain.h"
 #include "i18n.h"
 #include "ladder.h"
+#include "labevents.h"
 #include "layout.h"
 #include "convtext.h"
 #include "escape.h"
 #include "summary.h"
+#include "timeline.h"
 
 #define PREVIEW_BYTES 48 /* payload bytes kept per packet for the arrow's preview */
 #define STATE_W 12       /* "SYN_RECEIVED" */
@@ -152,7 +155,7 @@ static void arrow(struct out *o, const char *label, int dir, size_t width)
     size_t inner = width - 2; /* between the bars */
     size_t room = inner - 5;  /* "-- " + label + " " + at least "->" */
     size_t w;
-    size_t n = layout_fit(label, room, &w);
+    size_t n = sk_text_fit(label, room, &w);
     size_t dashes = inner - 4 - w; /* fill, arrowhead included below */
     out_putc(o, '|');
     if (dir == SK_C2S) {
@@ -178,10 +181,10 @@ static void arrow(struct out *o, const char *label, int dir, size_t width)
 static void lane_text(struct out *o, const char *text, size_t width)
 {
     size_t room = width - 5, w;
-    size_t n = layout_fit(text, room, &w);
+    size_t n = sk_text_fit(text, room, &w);
     out_puts(o, "|   ");
     if (text[n] != '\0') {
-        n = layout_fit(text, room - 3, &w);
+        n = sk_text_fit(text, room - 3, &w);
         out_write(o, text, n);
         out_puts(o, "...");
         w += 3;
@@ -280,11 +283,11 @@ static void draw_row(struct out *o, const struct geom *g, const struct sk_rec *r
     size_t ew = g->width - g->expl_col;
     const char *rest = expl, *line;
     size_t len;
-    if (layout_next_line(&rest, ew, &line, &len))
+    if (sk_text_next_line(&rest, ew, &line, &len))
         out_write(o, line, len);
     out_putc(o, '\n');
     for (size_t i = 0;; i++) {
-        bool more = layout_next_line(&rest, ew, &line, &len);
+        bool more = sk_text_next_line(&rest, ew, &line, &len);
         if (i >= nlane && !more)
             break;
         out_spaces(o, g->lane);
@@ -301,6 +304,89 @@ static void draw_row(struct out *o, const struct geom *g, const struct sk_rec *r
         }
         out_putc(o, '\n');
     }
+}
+
+/* "|  connect(fd 3, 127.0.0.1:6666) ...            |": a lab's system call
+ * inside the lane, on the side that made it. */
+static void draw_call(struct out *o, const struct geom *g, int side, const char *text)
+{
+    size_t room = g->arrow - 5, w;
+    size_t n = sk_text_fit(text, room, &w);
+    bool cut = text[n] != '\0';
+    if (cut)
+        n = sk_text_fit(text, room - 3, &w);
+    size_t used = w + (cut ? 3 : 0);
+    out_spaces(o, g->lane);
+    out_puts(o, "|  ");
+    if (side == SK_SERVER)
+        out_spaces(o, room - used);
+    out_write(o, text, n);
+    if (cut)
+        out_puts(o, "...");
+    if (side != SK_SERVER)
+        out_spaces(o, room - used);
+    out_puts(o, " |\n");
+}
+
+/* The records of one conversation, in capture order. */
+struct conv_rows {
+    const struct text_ctx *t;
+    const uint32_t *idx; /* trace indexes */
+    size_t n;
+};
+
+static int64_t row_ts(void *ctx, size_t pos)
+{
+    const struct conv_rows *rows = ctx;
+    return sk_trace_get(rows->t->trace, rows->idx[pos])->ts_ns;
+}
+
+static void draw_packet(struct out *o, const struct geom *g, const struct sk_conv *c,
+                        const struct conv_rows *rows, size_t pos, int64_t t0)
+{
+    const struct text_ctx *t = rows->t;
+    uint32_t idx = rows->idx[pos];
+    const struct sk_rec *r = sk_trace_get(t->trace, idx);
+    const struct sk_rec *prev = pos > 0 ? sk_trace_get(t->trace, rows->idx[pos - 1]) : NULL;
+    const struct preview *pv = t->pv_of[idx] != UINT32_MAX ? &t->pv[t->pv_of[idx]] : NULL;
+    draw_row(o, g, r, prev, c, t0, pv);
+}
+
+/* A conversation's arrows, with the labs' system calls between them when the
+ * capture kept them (CAPTURE.events), as the UI's ladder shows them. */
+static void draw_conversation(struct out *o, const struct geom *g, const struct sk_conv *c,
+                              struct conv_rows *rows, const struct sk_labev_list *events,
+                              int64_t t0)
+{
+    struct sk_tl_call *calls = NULL;
+    struct sk_tl_line *lines = NULL;
+    size_t ncalls = 0, nlines = 0;
+    if (events->n > 0) {
+        calls = malloc(events->n * sizeof *calls);
+        if (calls)
+            ncalls = sk_timeline_place(events->ev, events->n, c, rows->n, row_ts, rows,
+                                       calls, events->n);
+        size_t max = rows->n + 2 * ncalls + 1;
+        if (ncalls > 0 && (lines = malloc(max * sizeof *lines)) != NULL)
+            nlines = sk_timeline_lines(calls, ncalls, 0, rows->n, rows->n, lines, max);
+    }
+    if (nlines == 0) {
+        for (size_t pos = 0; pos < rows->n && !o->failed; pos++)
+            draw_packet(o, g, c, rows, pos, t0);
+    }
+    for (size_t i = 0; i < nlines && !o->failed; i++) {
+        const struct sk_tl_line *l = &lines[i];
+        if (l->kind == SK_TL_PACKET) {
+            draw_packet(o, g, c, rows, l->pos, t0);
+            continue;
+        }
+        char text[256];
+        sk_timeline_text(&events->ev[calls[l->call].ev], (enum sk_tl_kind)l->kind, text,
+                         sizeof text);
+        draw_call(o, g, l->side, text);
+    }
+    free(lines);
+    free(calls);
 }
 
 static void conv_header(struct out *o, const struct geom *g, const struct sk_conv *c,
@@ -327,7 +413,7 @@ static void conv_header(struct out *o, const struct geom *g, const struct sk_con
     layout_pad(o, _("CLIENT"), STATE_W);
     out_putc(o, ' ');
     size_t w;
-    size_t n = layout_fit(a, g->arrow / 2 - 1, &w);
+    size_t n = sk_text_fit(a, g->arrow / 2 - 1, &w);
     out_write(o, a, n);
     size_t bw = sk_text_width(b);
     size_t gap = g->arrow > w + bw ? g->arrow - w - bw : 1;
@@ -396,6 +482,16 @@ int cli_text(const struct cli_opts *o)
     struct sk_convtab *convs = sk_analyzer_convs(w.an);
     size_t nconv = sk_convtab_count(convs);
     size_t nrec = sk_trace_count(t.trace);
+
+    /* The labs' system calls, when the capture kept them beside it. */
+    struct sk_labev_list events = {NULL, 0, 0};
+    char side[4096], lerr[SK_ERRBUF_SIZE];
+    size_t skipped = 0;
+    if (sk_labev_sidecar_path(o->read_file, side, sizeof side) == 0 && access(side, R_OK) == 0) {
+        if (sk_labev_load(side, &events, &skipped, lerr) < 0)
+            cli_error(_("the lab events beside the capture were not read: %s"), lerr);
+        sk_labev_list_sort(&events);
+    }
     struct out out;
     out_init(&out, stdout);
 
@@ -404,6 +500,7 @@ int cli_text(const struct cli_opts *o)
         cli_error(_("there is no conversation %ld: this capture has %zu (numbered from 0)"),
                   o->conv, nconv);
         cli_walk_finish(&w);
+        sk_labev_list_free(&events);
         free_ctx(&t);
         return SK_EXIT_USAGE;
     }
@@ -416,6 +513,7 @@ int cli_text(const struct cli_opts *o)
         free(order);
         cli_error("%s", _("out of memory"));
         cli_walk_finish(&w);
+        sk_labev_list_free(&events);
         free_ctx(&t);
         return SK_EXIT_INPUT;
     }
@@ -459,14 +557,8 @@ int cli_text(const struct cli_opts *o)
             continue;
         const struct sk_conv *c = sk_convtab_get(convs, (uint32_t)ci);
         conv_header(&out, &g, c, ci < t.nfirst ? t.first_before[ci] : 0);
-        const struct sk_rec *prev = NULL;
-        for (uint32_t k = start[ci]; k < start[ci + 1]; k++) {
-            uint32_t idx = order[k];
-            const struct sk_rec *r = sk_trace_get(t.trace, idx);
-            const struct preview *pv = t.pv_of[idx] != UINT32_MAX ? &t.pv[t.pv_of[idx]] : NULL;
-            draw_row(&out, &g, r, prev, c, t0, pv);
-            prev = r;
-        }
+        struct conv_rows rows = {&t, order + start[ci], start[ci + 1] - start[ci]};
+        draw_conversation(&out, &g, c, &rows, &events, t0);
         conv_footer(&out, &g, c);
     }
     if (t.nother && o->conv < 0) {
@@ -482,6 +574,7 @@ int cli_text(const struct cli_opts *o)
         }
     }
     out_flush(&out);
+    sk_labev_list_free(&events);
     free(start);
     free(order);
     free_ctx(&t);

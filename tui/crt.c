@@ -131,43 +131,6 @@ void crt_done(struct tui *t)
 
 /* ------------------------------------------------------------ text */
 
-/* Length of the UTF-8 sequence at s (1 for a stray byte). */
-static size_t char_len(const char *s)
-{
-    unsigned char c = (unsigned char)*s;
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-    for (size_t i = 1; i < n; i++)
-        if (((unsigned char)s[i] & 0xc0) != 0x80)
-            return 1;
-    return n;
-}
-
-static size_t char_width(const char *s, size_t len)
-{
-    if (len == 1)
-        return 1; /* ASCII, or a stray byte shown as one replacement character */
-    char one[8];
-    memcpy(one, s, len);
-    one[len] = '\0';
-    return sk_text_width(one);
-}
-
-size_t crt_fit(const char *s, size_t cols, size_t *used)
-{
-    size_t i = 0, w = 0;
-    while (s[i]) {
-        size_t n = char_len(s + i);
-        size_t cw = char_width(s + i, n);
-        if (w + cw > cols)
-            break;
-        w += cw;
-        i += n;
-    }
-    if (used)
-        *used = w;
-    return i;
-}
-
 /* Writes n bytes of s at the cursor: UTF-8 as is, or ASCII with a '?' per
  * column of anything else when the terminal cannot show it. */
 static void put_bytes(struct tui *t, const char *s, size_t n)
@@ -177,11 +140,11 @@ static void put_bytes(struct tui *t, const char *s, size_t n)
         return;
     }
     for (size_t i = 0; i < n;) {
-        size_t cl = char_len(s + i);
+        size_t w;
+        size_t cl = sk_text_char(s + i, &w);
         if (cl == 1 && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
             addch((chtype)(unsigned char)s[i]);
         } else {
-            size_t w = char_width(s + i, cl);
             for (size_t k = 0; k < (w ? w : 1); k++)
                 addch('?');
         }
@@ -196,7 +159,7 @@ int crt_put(struct tui *t, int y, int x, int w, const char *s, int e, bool pad)
     if (x + w > COLS)
         w = COLS - x;
     size_t used;
-    size_t n = crt_fit(s, (size_t)w, &used);
+    size_t n = sk_text_fit(s, (size_t)w, &used);
     attrset((attr_t)t->attr[e]);
     move(y, x);
     put_bytes(t, s, n);
@@ -233,27 +196,15 @@ int crt_wrap(struct tui *t, int y, int x, int w, int h, const char *s, int e)
     int rows = 0;
     if (w < 4)
         return 0;
-    while (*s && rows < h) {
-        while (*s == ' ')
-            s++;
-        if (!*s)
-            break;
-        size_t used;
-        size_t n = crt_fit(s, (size_t)w, &used);
-        if (s[n] != '\0') {
-            size_t cut = sk_text_break(s, n); /* a space, or between Chinese characters */
-            if (cut > 0)
-                n = cut;
-            else if (n == 0)
-                n = char_len(s);
-        }
+    const char *part;
+    size_t n;
+    while (rows < h && sk_text_next_line(&s, (size_t)w, &part, &n)) {
         char line[1024];
         size_t len = n < sizeof line - 1 ? n : sizeof line - 1;
-        memcpy(line, s, len);
+        memcpy(line, part, len);
         line[len] = '\0';
         crt_put(t, y + rows, x, w, line, e, false);
         rows++;
-        s += n;
     }
     return rows;
 }

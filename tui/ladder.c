@@ -6,6 +6,7 @@
 
 #include "decode.h"
 #include "i18n.h"
+#include "escape.h"
 #include "ladder.h"
 #include "tcp.h"
 #include "timeline.h"
@@ -166,7 +167,7 @@ static void arrow(struct tui *t, int y, const struct lgeo *g, int dir, const cha
     int inner = g->arrow_w - 2;
     size_t lw;
     char cut[128];
-    size_t n = crt_fit(label, (size_t)(inner - 6 > 0 ? inner - 6 : 0), &lw);
+    size_t n = sk_text_fit(label, (size_t)(inner - 6 > 0 ? inner - 6 : 0), &lw);
     if (n >= sizeof cut)
         n = sizeof cut - 1;
     memcpy(cut, label, n);

@@ -22,19 +22,6 @@ static void screen_title(struct tui *t, const char *text)
     crt_put(t, 0, 1, COLS - 1, text, UI_TITLE_FOCUS, false);
 }
 
-/* ------------------------------------------------------------ conversations */
-
-static void how_it_went(const struct sk_conv *c, char *buf, size_t n)
-{
-    if (c->proto == 6)
-        snprintf(buf, n, "%s, %s", _(sk_open_name((enum sk_open)c->tcp.opened)),
-                 _(sk_end_name((enum sk_end)c->tcp.ended)));
-    else if (c->proto == 17)
-        snprintf(buf, n, "%s", _("datagrams"));
-    else
-        snprintf(buf, n, "-");
-}
-
 /* "127.0.0.1:40000 -> 127.0.0.1:6666" (addresses alone for protocols without ports). */
 static const char *endpoints(const struct sk_conv *c, char *buf, size_t n)
 {
@@ -117,7 +104,7 @@ void view_convs(struct tui *t)
         snprintf(by, sizeof by, "%llu/%llu", (unsigned long long)c.bytes[0],
                  (unsigned long long)c.bytes[1]);
         snprintf(dur, sizeof dur, "%.6f", (double)(c.last_ts - c.first_ts) / 1e9);
-        how_it_went(&c, how, sizeof how);
+        sk_conv_how(&c, how, sizeof how);
         snprintf(line, sizeof line, "%5u %-6s %-*s %11s %15s %10s  %s", c.id,
                  sk_conv_proto_name(&c, proto), pairw, pair, pk, by, dur, how);
         bool sel = id == t->conv_sel;

@@ -243,8 +243,6 @@ void crt_put_right(struct tui *t, int y, int x, int w, const char *s, int e);
 /* Repeats glyph g n times from (y, x). */
 void crt_repeat(struct tui *t, int y, int x, int n, const char *g, int e);
 
-/* Bytes of the longest prefix of s that fits in cols columns; *used its width. */
-size_t crt_fit(const char *s, size_t cols, size_t *used);
 
 /* Word-wraps s into lines of at most w columns from row y; at most h rows.
  * Returns the rows used. */
