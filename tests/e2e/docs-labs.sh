@@ -253,7 +253,8 @@ t_true "some sheet commands ran ($ran)" test "$ran" -ge 40
 #   step ID     the step ID of `sockscope check SCENARIO captures/SCENARIO.pcap --json`
 # A condition is key=value (equal), key~value (contains) or key<number, key>number;
 # a value with spaces is written in double quotes. For packets, event=NAME: NAME
-# is among its events, and time is the Time column (seconds since packet 1).
+# is among its events, and time is the Time column (seconds since packet 1); a
+# call's time is when it returned, on the same clock.
 
 # Both are called in $(...): the files themselves are the cache.
 packets_of() { # SCENARIO → file of --json --explain lines
@@ -272,6 +273,23 @@ packets_of() { # SCENARIO → file of --json --explain lines
             { print }' >"$T_TMP/$s.json"
     fi
     echo "$T_TMP/$s.json"
+}
+calls_of() { # SCENARIO → the sidecar's lines, each with time=: when the call
+    # returned (t1), in seconds since packet 1, as packets have it.
+    local s=$1 first
+    if [ ! -f "$T_TMP/$s.calls" ]; then
+        first=$(head -1 "$(packets_of "$s")" | grep -oE '"ts":[0-9]+\.[0-9]+' | cut -d: -f2)
+        awk -v first="$first" '
+            BEGIN { split(first, p, "."); s0 = p[1]; ns0 = substr(p[2] "000000000", 1, 9) + 0 }
+            match($0, /\tt1=[0-9]+/) {
+                t = substr($0, RSTART + 4, RLENGTH - 4)
+                d = (substr(t, 1, length(t) - 9) - s0) * 1000000000 + (substr(t, length(t) - 8) - ns0)
+                $0 = $0 sprintf("\ttime=%s%d.%06d", d < 0 ? "-" : "", int((d < 0 ? -d : d) / 1000000000),
+                                int(((d < 0 ? -d : d) % 1000000000) / 1000))
+            }
+            { print }' "$CAPS/$s.pcap.events" >"$T_TMP/$s.calls"
+    fi
+    echo "$T_TMP/$s.calls"
 }
 verdict_of() { # SCENARIO → file of the check's JSON
     local s=$1
@@ -331,7 +349,7 @@ evaluate() { # CHECK-TEXT → 0 holds; prints why not
     s=${BASH_REMATCH[1]} sel=${BASH_REMATCH[2]} rest=${BASH_REMATCH[3]}
     [ -f "$CAPS/$s.pcap" ] || { echo "captures/$s.pcap is missing"; return 1; }
     conds=()
-    local cre='^[[:space:]]+([a-z_]+)(=|~|<|>)("([^"]*)"|([^[:space:]"]+))(.*)$'
+    local cre='^[[:space:]]+([a-z_][a-z0-9_]*)(=|~|<|>)("([^"]*)"|([^[:space:]"]+))(.*)$'
     while [[ $rest =~ $cre ]]; do
         key=${BASH_REMATCH[1]} op=${BASH_REMATCH[2]}
         if [[ ${BASH_REMATCH[3]} == \"* ]]; then val=${BASH_REMATCH[4]}; else val=${BASH_REMATCH[5]}; fi
@@ -356,8 +374,8 @@ evaluate() { # CHECK-TEXT → 0 holds; prints why not
             meets json "$line" || { echo "the step is: $line"; return 1; }
             return 0 ;;
         packets) file=$(packets_of "$s") fmt=json ;;
-        calls) file=$CAPS/$s.pcap.events fmt=tab
-               [ -f "$file" ] || { echo "captures/$s.pcap.events is missing"; return 1; } ;;
+        calls) [ -f "$CAPS/$s.pcap.events" ] || { echo "captures/$s.pcap.events is missing"; return 1; }
+               file=$(calls_of "$s") fmt=tab ;;
     esac
     while IFS= read -r line; do
         if meets "$fmt" "$line"; then
