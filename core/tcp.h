@@ -59,7 +59,7 @@ enum sk_event {
     SK_EV_HS_ACK,          /* "handshake-ack": handshake 3/3, the ACK of the SYN-ACK */
     SK_EV_SIM_OPEN,        /* "simultaneous-open": both sides sent a SYN */
     SK_EV_DATA,            /* "data": the segment carries payload */
-    SK_EV_ACK,             /* "ack": a pure ACK (no data, no SYN/FIN/RST) that acknowledges new data */
+    SK_EV_ACK,             /* "ack": a pure ACK (no data, no SYN/FIN/RST) */
     SK_EV_FIN,             /* "fin": the sender closes its direction */
     SK_EV_HALF_CLOSE,      /* "half-close": data from a side that has received the peer's FIN */
     SK_EV_FIN_ACKED,       /* "fin-acked": this segment acknowledges the peer's FIN */
@@ -114,17 +114,25 @@ const char *sk_end_name(enum sk_end e);   /* "client closed first", "reset by se
 /* One endpoint, as its segments (sent and acknowledged) show it. */
 struct sk_tcp_side {
     uint32_t isn;        /* initial sequence number; mid-stream: first seq seen - 1 */
-    uint32_t next_seq;   /* seq after the last new byte it sent (incl. SYN/FIN) */
-    uint32_t max_seq;    /* highest next_seq ever (for retransmission tests) */
-    uint32_t last_ack;   /* last ack number it sent */
-    uint32_t fin_seq;    /* seq of its FIN */
+    uint32_t next_seq;   /* seq after the highest new byte it sent (incl. SYN/FIN);
+                            0 until it sent something (Wireshark's nextseq) */
+    uint32_t max_seq;    /* highest seq + length (+1 for SYN, +1 for FIN) it ever sent */
+    uint32_t last_ack;   /* ack field of its last segment */
+    uint32_t fin_seq;    /* seq of its FIN (the number the FIN itself takes) */
     uint32_t win;        /* last window it advertised, scaled (bytes) */
+    uint32_t dup_acks;   /* duplicate ACKs in a row it has sent */
     uint16_t raw_win;    /* ... as sent */
     uint16_t mss;        /* from its SYN; 0 if none seen */
     int8_t wscale;       /* its window-scale shift; -1 if not negotiated/unknown */
     uint8_t state;       /* enum sk_state */
     uint8_t flags;       /* SK_SIDE_* */
-    uint8_t dup_acks;    /* duplicate ACKs in a row it has sent */
+    /* tracker-private (tcpseq.c): what Wireshark's analysis keeps per direction */
+    int8_t ws;           /* Wireshark's win_scale: -1 unknown, -2 not used, else the
+                            shift its last window-scale option gave (sk_tcp_init sets -1) */
+    uint8_t aflags;      /* SK_AF_* (tcpseq.h) */
+    uint16_t unacked;    /* segments sent since the peer last acknowledged new data (capped) */
+    uint32_t ack_limit;  /* highest contiguous next_seq (Wireshark's maxseqtobeacked) */
+    int64_t next_ts;     /* when next_seq last moved */
     int64_t last_ts;     /* time of its last segment */
 };
 
@@ -146,6 +154,8 @@ struct sk_tcp_conv {
     uint8_t ended;              /* enum sk_end */
     uint8_t first_fin;          /* 1 + side that sent the first FIN; 0 if none */
     uint8_t flags;              /* tracker-private */
+    int64_t rtt_ts;             /* tracker-private: time of the last SYN, then the
+                                   handshake's round-trip time (Wireshark's iRTT) */
 };
 
 /* What the tracker says about one segment. */
@@ -156,17 +166,29 @@ struct sk_tcp_result {
     uint8_t after[2];  /* ... and after it */
 };
 
-/* Starts tracking a conversation whose first packet is p, sent by side dir.
- * The conversation table has already chosen client and server. */
+/* Starts tracking a conversation whose first packet is p, sent by side dir:
+ * sets the states before it (a SYN: CLOSED and LISTEN; a SYN-ACK: SYN_SENT
+ * and SYN_RECEIVED; a RST: unknown; anything else: both ESTABLISHED, the
+ * capture began mid-stream). The conversation table has already chosen client
+ * and server. t must be zeroed; sk_tcp_track calls it if it was not called. */
 void sk_tcp_init(struct sk_tcp_conv *t, int dir, const struct sk_packet *p);
 
-/* Feeds one segment sent by side dir (SK_C2S: by the client) and describes it. */
+/* Feeds one segment sent by side dir (SK_C2S: by the client) and describes it
+ * in *r (events, dup-ACK number, both states before and after). O(1), no
+ * allocation. Feed whole segments only, as tshark analyses them: not IP
+ * fragments, not the TCP header quoted in an ICMP error; p->payload_len no
+ * larger than the frame's wire length allows. A packet that is not TCP
+ * changes nothing (no events). SK_EV_PORT_REUSE is the caller's to set (see
+ * sk_tcp_is_new_connection). */
 void sk_tcp_track(struct sk_tcp_conv *t, int dir, const struct sk_packet *p,
                   struct sk_tcp_result *r);
 
 /* True when p (sent by side dir) is a SYN that begins a new connection on the
- * 4-tuple of t: t has ended (both closed, or reset) or p's ISN is new. The
- * conversation table then starts a new conversation. */
+ * 4-tuple of t: a SYN without ACK whose seq is not the ISN that side already
+ * used, on a connection that has ended (both CLOSED or TIME_WAIT, or a RST
+ * seen) or far outside the receiver's window. The analyzer then starts a new
+ * conversation (sk_convtab_renew), initialises it with p and marks p
+ * SK_EV_PORT_REUSE (Wireshark's "TCP port numbers reused"). */
 bool sk_tcp_is_new_connection(const struct sk_tcp_conv *t, int dir, const struct sk_packet *p);
 
 /* Relative numbers as Wireshark shows them: seq relative to the sender's ISN,
