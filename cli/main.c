@@ -25,6 +25,8 @@ static void usage(FILE *f)
             "  sockscope --text -r FILE [--conv N] [--width N]  annotated ladder per conversation\n"
             "  sockscope --json -r FILE [--explain]     one JSON object per packet (docs/json.md)\n"
             "  sockscope --summary -r FILE              the conversations table, fast\n"
+            "  sockscope check SCENARIO FILE|DIR...     grade captures against a scenario\n"
+            "  sockscope record SCENARIO -w FILE        run a scenario's labs, capture it\n"
             "\n"
             "Options:\n"
             "  -r, --read FILE        read a pcap or pcapng capture\n"
@@ -91,6 +93,12 @@ int main(int argc, char **argv)
         cli_error("%s", err);
         return SK_EXIT_USAGE;
     }
+
+    /* Sub-commands have options of their own. */
+    if (argc > 1 && strcmp(argv[1], "check") == 0)
+        return cli_check(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "record") == 0)
+        return cli_record(argc - 1, argv + 1);
 
     static const struct option longopts[] = {
         {"read", required_argument, NULL, 'r'},
