@@ -1,5 +1,5 @@
 /* check.c — `sockscope check SCENARIO FILE|DIR...`: grades captures against a
- * scenario's expected wire behaviour (core/check.h), for people or as one JSON
+ * scenario's expected wire behaviour (core/checker.h), for people or as one JSON
  * document for a folder of student captures (docs/check.md). */
 #include <dirent.h>
 #include <errno.h>
@@ -9,7 +9,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "check.h"
+#include "checker.h"
 #include "cli.h"
 #include "escape.h"
 #include "i18n.h"
@@ -138,7 +138,8 @@ static int add_dir(struct items *it, const char *dir, char *err)
     closedir(d);
     if (rc < 0)
         snprintf(err, SK_ERRBUF_SIZE, "%s", _("out of memory"));
-    qsort(names, n, sizeof *names, name_cmp);
+    if (n > 1)
+        qsort(names, n, sizeof *names, name_cmp);
     for (size_t i = 0; i < n; i++) {
         if (rc == 0 && !add_item(it, names[i])) {
             snprintf(err, SK_ERRBUF_SIZE, "%s", _("out of memory"));

@@ -324,8 +324,8 @@ static const struct sk_scenario scenarios[] = {
              "--host {host} --port {port} --repeat 60 --interval 20 --message {blob} --shutdown",
              N_("the client writes 1000 bytes every 20 ms; one packet in ten is lost")},
             {SK_ACT_SLEEP, 0, 0, 400, NULL, NULL, NULL},
-            {SK_ACT_CUT, 0, 0, 1000, NULL, NULL,
-             N_("the link drops everything for one second: the sender's retransmission "
+            {SK_ACT_CUT, 0, 0, 2000, NULL, NULL,
+             N_("the link drops everything for two seconds: the sender's retransmission "
                 "timer fires, and waits twice as long each time")},
             {SK_ACT_WAIT, 0, 0, 0, NULL, NULL, NULL},
         },

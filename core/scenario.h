@@ -13,7 +13,7 @@
  *   {blob}    a 1000-byte printable message (bulk data)
  *
  * The expected wire behaviour is a list of steps (enum sk_check_kind), graded
- * by core/check.h. Steps name connections by their order in the capture (the
+ * by core/checker.h. Steps name connections by their order in the capture (the
  * first, the second ...), never by port number, and never depend on initial
  * sequence numbers, ports, timing or window sizes beyond what the step is
  * about, so that a student's own programs in any language pass them.

@@ -1,4 +1,4 @@
-/* check.h — grades a capture against a scenario's expected wire behaviour
+/* checker.h — grades a capture against a scenario's expected wire behaviour
  * (scenario.h), step by step, with packet numbers as evidence.
  *
  * The capture may come from anyone: a student's own client and server in any
@@ -16,8 +16,8 @@
  * sidecar of a capture recorded with the labs); otherwise they are skipped,
  * never failed.
  */
-#ifndef SK_CHECK_H
-#define SK_CHECK_H
+#ifndef SK_CHECKER_H
+#define SK_CHECKER_H
 
 #include <stdbool.h>
 #include <stddef.h>

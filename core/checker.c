@@ -1,5 +1,5 @@
-/* check.c — grading a capture against a scenario's steps (check.h). */
-#include "check.h"
+/* checker.c — grading a capture against a scenario's steps (checker.h). */
+#include "checker.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -879,7 +879,10 @@ static void step_rto_backoff(const struct ctx *c, const struct sk_step *s, struc
     }
     for (size_t i = 0; i < c->nidx[k]; i++) {
         const struct sk_rec *r = rec_at(c, k, i);
-        if (sk_rec_kind(r) != SK_K_TCP || !(is_data(r) || (r->flags & (SK_TH_SYN | SK_TH_FIN))))
+        /* Data (and FIN) segments only: since Linux 6.5 a SYN is resent at
+         * linear intervals the first times (net.ipv4.tcp_syn_linear_timeouts). */
+        if (sk_rec_kind(r) != SK_K_TCP || (r->flags & SK_TH_SYN) ||
+            !(is_data(r) || (r->flags & SK_TH_FIN)))
             continue;
         v[n++] = (struct sent){r->seq, (uint8_t)sk_rec_dir(r), r->n, r->ts_ns, i};
     }
@@ -1288,8 +1291,9 @@ static void pick_candidates(struct ctx *c)
                     c->nother++;
             }
             bool ok;
+            /* UDP: never the background services, even when nothing else is there. */
             if (c->sc->proto == 17)
-                ok = cv->proto == 17 && cv->pkts[SK_CLIENT] > 0 && (pass_no == 1 || !background_udp(cv));
+                ok = cv->proto == 17 && cv->pkts[SK_CLIENT] > 0 && !background_udp(cv);
             else
                 /* Second pass: no SYN anywhere; grade what there is (mid-stream). */
                 ok = cv->proto == 6 && (pass_no == 1 || tcp_opened(cv));
