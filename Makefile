@@ -151,6 +151,16 @@ build/locale/%/LC_MESSAGES/sockscope.mo: po/%.po
 	@[ -n "$(Q)" ] && echo "  MSGFMT  $<" || true
 	$(Q)msgfmt --check -o $@ $<
 
+# Where the catalogues are installed is compiled in: rebuild what uses it when
+# LOCALEDIR (or PREFIX) changes between a build and `make install`.
+LOCALEDIR_STAMP := $(BUILD)/localedir
+$(LOCALEDIR_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(LOCALEDIR)' | cmp -s - $@ 2>/dev/null || echo '$(LOCALEDIR)' > $@
+$(BUILD)/core/i18n.o $(BUILD)/labs/labkit.o: $(LOCALEDIR_STAMP)
+.PHONY: FORCE
+FORCE:
+
 # ---------------------------------------------------------------- goals
 unit: $(UNIT)
 	$(UNIT)

@@ -116,15 +116,21 @@ static void tcp_seg(const struct conn *c, int from_server, uint8_t flags, uint32
     emit(f, (uint32_t)(off + l4));
 }
 
+/* A datagram of one of 64 UDP flows (a client's request, or the server's
+ * reply), like the labs' sender and receiver talking. */
 static void udp_dgram(void)
 {
     uint8_t f[MAXPKT];
     uint16_t paylen = (uint16_t)(8 + rnd() % 200);
-    uint32_t src = 0x0a000000u | (rnd() % 250 + 1), dst = 0x0a010001u;
-    size_t off = ip_header(f, src, dst, 17, 8u + paylen);
+    uint32_t flow = rnd() % 64;
+    uint32_t client = 0x0a000000u | (flow * 3 % 250 + 1), server = 0x0a010001u;
+    uint16_t cport = (uint16_t)(40000 + flow * 17), sport = 7777;
+    int reply = (int)(rnd() % 2);
+    size_t off = reply ? ip_header(f, server, client, 17, 8u + paylen)
+                       : ip_header(f, client, server, 17, 8u + paylen);
     uint8_t *u = f + off;
-    put16(u, (uint16_t)(33000 + rnd() % 20000));
-    put16(u + 2, 7777);
+    put16(u, reply ? sport : cport);
+    put16(u + 2, reply ? cport : sport);
     put16(u + 4, (uint16_t)(8 + paylen));
     put16(u + 6, 0);
     for (uint16_t i = 0; i < paylen; i++)

@@ -100,7 +100,7 @@ static int json_packet(struct sk_result *res, const struct sk_raw *raw, void *us
         str(o, "src", sk_addr_str(&p->src, buf));
         str(o, "dst", sk_addr_str(&p->dst, buf));
     }
-    if (p->l4 == SK_L4_TCP || p->l4 == SK_L4_UDP) {
+    if ((p->l4 == SK_L4_TCP || p->l4 == SK_L4_UDP) && p->caplen >= p->l4_off + 4u) {
         num(o, "sport", p->sport);
         num(o, "dport", p->dport);
     }

@@ -76,8 +76,12 @@ void out_printf(struct out *o, const char *fmt, ...)
 
 void out_spaces(struct out *o, size_t n)
 {
-    while (n--)
-        out_putc(o, ' ');
+    static const char blanks[64] = "                                                                ";
+    while (n > 0) {
+        size_t k = n < sizeof blanks ? n : sizeof blanks;
+        out_write(o, blanks, k);
+        n -= k;
+    }
 }
 
 int out_flush(struct out *o)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "convtext.h"
 #include "i18n.h"
 
 struct summary_ctx {
@@ -21,18 +22,6 @@ static int count_packet(struct sk_result *res, const struct sk_raw *raw, void *u
     if (res->rec.status != SK_OK)
         s->damaged++;
     return 0;
-}
-
-/* "handshake, client closed first" / "datagrams" — how a conversation went. */
-static void how(const struct sk_conv *c, char *buf, size_t n)
-{
-    if (c->proto == 6)
-        snprintf(buf, n, "%s, %s", _(sk_open_name((enum sk_open)c->tcp.opened)),
-                 _(sk_end_name((enum sk_end)c->tcp.ended)));
-    else if (c->proto == 17)
-        snprintf(buf, n, "%s", _("datagrams"));
-    else
-        snprintf(buf, n, "-");
 }
 
 int cli_summary(const struct cli_opts *o)
@@ -80,7 +69,7 @@ int cli_summary(const struct cli_opts *o)
                  (unsigned long long)c->pkts[1]);
         snprintf(by, sizeof by, "%llu/%llu", (unsigned long long)c->bytes[0],
                  (unsigned long long)c->bytes[1]);
-        how(c, h, sizeof h);
+        sk_conv_how(c, h, sizeof h);
         double dur = (double)(c->last_ts - c->first_ts) / 1e9;
         out_printf(&out, "%5u %-6s %-47s %15s %21s %9.3fs  %s\n", c->id,
                    sk_conv_proto_name(c, proto), pair, pk, by, dur, h);

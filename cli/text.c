@@ -4,15 +4,18 @@
  * since a conversation's packets are interleaved with others'. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "explain.h"
 #include "i18n.h"
 #include "ladder.h"
+#include "labevents.h"
 #include "layout.h"
 #include "convtext.h"
 #include "escape.h"
 #include "summary.h"
+#include "timeline.h"
 
 #define PREVIEW_BYTES 48 /* payload bytes kept per packet for the arrow's preview */
 #define STATE_W 12       /* "SYN_RECEIVED" */
@@ -23,14 +26,19 @@ struct preview {
     uint8_t bytes[PREVIEW_BYTES];
 };
 
+/* A packet that belongs to no conversation: listed at the end. */
+struct other {
+    uint32_t n;  /* frame number */
+    char *line;  /* its one-line summary (owned) */
+};
+
 struct text_ctx {
     struct sk_trace *trace;     /* every packet's record */
     uint32_t *pv_of;            /* per record: index into pv, or UINT32_MAX */
     size_t pv_cap;              /* capacity of pv_of (records) */
     struct preview *pv;         /* payload previews */
     size_t npv, pv_alloc;
-    char **other;               /* one-line summaries of packets with no conversation */
-    uint32_t *other_n;          /* ... and their frame numbers */
+    struct other *other;        /* packets with no conversation */
     size_t nother, other_alloc;
     uint8_t *first_before;      /* per conversation: both states before its first packet */
     size_t nfirst;
@@ -81,12 +89,9 @@ static int collect(struct sk_result *res, const struct sk_raw *raw, void *user)
         sk_packet_summary(p, line, sizeof line);
         if (!grow((void **)&t->other, &t->other_alloc, t->nother + 1, sizeof *t->other))
             goto oom;
-        size_t cap = t->other_alloc;
-        if (!grow((void **)&t->other_n, &cap, t->nother + 1, sizeof *t->other_n))
+        if (!(t->other[t->nother].line = strdup(line)))
             goto oom;
-        if (!(t->other[t->nother] = strdup(line)))
-            goto oom;
-        t->other_n[t->nother++] = res->rec.n;
+        t->other[t->nother++].n = res->rec.n;
     }
     return 0;
 oom:
@@ -145,7 +150,7 @@ static void arrow(struct out *o, const char *label, int dir, size_t width)
     size_t inner = width - 2; /* between the bars */
     size_t room = inner - 5;  /* "-- " + label + " " + at least "->" */
     size_t w;
-    size_t n = layout_fit(label, room, &w);
+    size_t n = sk_text_fit(label, room, &w);
     size_t dashes = inner - 4 - w; /* fill, arrowhead included below */
     out_putc(o, '|');
     if (dir == SK_C2S) {
@@ -171,10 +176,10 @@ static void arrow(struct out *o, const char *label, int dir, size_t width)
 static void lane_text(struct out *o, const char *text, size_t width)
 {
     size_t room = width - 5, w;
-    size_t n = layout_fit(text, room, &w);
+    size_t n = sk_text_fit(text, room, &w);
     out_puts(o, "|   ");
     if (text[n] != '\0') {
-        n = layout_fit(text, room - 3, &w);
+        n = sk_text_fit(text, room - 3, &w);
         out_write(o, text, n);
         out_puts(o, "...");
         w += 3;
@@ -193,11 +198,32 @@ static void lane_empty(struct out *o, const struct geom *g)
     out_puts(o, "|\n");
 }
 
+/* Writes v in decimal at the end of buf[0..end), returns where it starts. */
+static char *utoa_back(char *end, unsigned long long v)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
+/* "12.345678": seconds with microseconds, relative to the first packet. */
 static void fmt_time(char *buf, size_t n, int64_t ns)
 {
+    char tmp[32];
+    char *end = tmp + sizeof tmp - 1;
+    *end = '\0';
     if (ns < 0)
         ns = 0;
-    snprintf(buf, n, "%lld.%06lld", (long long)(ns / 1000000000), (long long)(ns % 1000000000) / 1000);
+    long long us = (ns % 1000000000) / 1000;
+    for (int i = 0; i < 6; i++) {
+        *--end = (char)('0' + us % 10);
+        us /= 10;
+    }
+    *--end = '.';
+    end = utoa_back(end, (unsigned long long)(ns / 1000000000));
+    snprintf(buf, n, "%s", end);
 }
 
 static void draw_row(struct out *o, const struct geom *g, const struct sk_rec *r,
@@ -206,8 +232,9 @@ static void draw_row(struct out *o, const struct geom *g, const struct sk_rec *r
 {
     struct sk_ladder_row row;
     sk_ladder_row(r, prev, c, pv ? pv->bytes : NULL, pv ? pv->len : 0, &row);
-    char num[16], tm[32];
-    snprintf(num, sizeof num, "%u", r->n);
+    char numbuf[16], tm[32];
+    numbuf[sizeof numbuf - 1] = '\0';
+    const char *num = utoa_back(numbuf + sizeof numbuf - 1, r->n);
     fmt_time(tm, sizeof tm, r->ts_ns - t0);
 
     char expl[1024];
@@ -251,11 +278,11 @@ static void draw_row(struct out *o, const struct geom *g, const struct sk_rec *r
     size_t ew = g->width - g->expl_col;
     const char *rest = expl, *line;
     size_t len;
-    if (layout_next_line(&rest, ew, &line, &len))
+    if (sk_text_next_line(&rest, ew, &line, &len))
         out_write(o, line, len);
     out_putc(o, '\n');
     for (size_t i = 0;; i++) {
-        bool more = layout_next_line(&rest, ew, &line, &len);
+        bool more = sk_text_next_line(&rest, ew, &line, &len);
         if (i >= nlane && !more)
             break;
         out_spaces(o, g->lane);
@@ -272,6 +299,89 @@ static void draw_row(struct out *o, const struct geom *g, const struct sk_rec *r
         }
         out_putc(o, '\n');
     }
+}
+
+/* "|  connect(fd 3, 127.0.0.1:6666) ...            |": a lab's system call
+ * inside the lane, on the side that made it. */
+static void draw_call(struct out *o, const struct geom *g, int side, const char *text)
+{
+    size_t room = g->arrow - 5, w;
+    size_t n = sk_text_fit(text, room, &w);
+    bool cut = text[n] != '\0';
+    if (cut)
+        n = sk_text_fit(text, room - 3, &w);
+    size_t used = w + (cut ? 3 : 0);
+    out_spaces(o, g->lane);
+    out_puts(o, "|  ");
+    if (side == SK_SERVER)
+        out_spaces(o, room - used);
+    out_write(o, text, n);
+    if (cut)
+        out_puts(o, "...");
+    if (side != SK_SERVER)
+        out_spaces(o, room - used);
+    out_puts(o, " |\n");
+}
+
+/* The records of one conversation, in capture order. */
+struct conv_rows {
+    const struct text_ctx *t;
+    const uint32_t *idx; /* trace indexes */
+    size_t n;
+};
+
+static int64_t row_ts(void *ctx, size_t pos)
+{
+    const struct conv_rows *rows = ctx;
+    return sk_trace_get(rows->t->trace, rows->idx[pos])->ts_ns;
+}
+
+static void draw_packet(struct out *o, const struct geom *g, const struct sk_conv *c,
+                        const struct conv_rows *rows, size_t pos, int64_t t0)
+{
+    const struct text_ctx *t = rows->t;
+    uint32_t idx = rows->idx[pos];
+    const struct sk_rec *r = sk_trace_get(t->trace, idx);
+    const struct sk_rec *prev = pos > 0 ? sk_trace_get(t->trace, rows->idx[pos - 1]) : NULL;
+    const struct preview *pv = t->pv_of[idx] != UINT32_MAX ? &t->pv[t->pv_of[idx]] : NULL;
+    draw_row(o, g, r, prev, c, t0, pv);
+}
+
+/* A conversation's arrows, with the labs' system calls between them when the
+ * capture kept them (CAPTURE.events), as the UI's ladder shows them. */
+static void draw_conversation(struct out *o, const struct geom *g, const struct sk_conv *c,
+                              struct conv_rows *rows, const struct sk_labev_list *events,
+                              int64_t t0)
+{
+    struct sk_tl_call *calls = NULL;
+    struct sk_tl_line *lines = NULL;
+    size_t ncalls = 0, nlines = 0;
+    if (events->n > 0) {
+        calls = malloc(events->n * sizeof *calls);
+        if (calls)
+            ncalls = sk_timeline_place(events->ev, events->n, c, rows->n, row_ts, rows,
+                                       calls, events->n);
+        size_t max = rows->n + 2 * ncalls + 1;
+        if (ncalls > 0 && (lines = malloc(max * sizeof *lines)) != NULL)
+            nlines = sk_timeline_lines(calls, ncalls, 0, rows->n, rows->n, lines, max);
+    }
+    if (nlines == 0) {
+        for (size_t pos = 0; pos < rows->n && !o->failed; pos++)
+            draw_packet(o, g, c, rows, pos, t0);
+    }
+    for (size_t i = 0; i < nlines && !o->failed; i++) {
+        const struct sk_tl_line *l = &lines[i];
+        if (l->kind == SK_TL_PACKET) {
+            draw_packet(o, g, c, rows, l->pos, t0);
+            continue;
+        }
+        char text[256];
+        sk_timeline_text(&events->ev[calls[l->call].ev], (enum sk_tl_kind)l->kind, text,
+                         sizeof text);
+        draw_call(o, g, l->side, text);
+    }
+    free(lines);
+    free(calls);
 }
 
 static void conv_header(struct out *o, const struct geom *g, const struct sk_conv *c,
@@ -298,7 +408,7 @@ static void conv_header(struct out *o, const struct geom *g, const struct sk_con
     layout_pad(o, _("CLIENT"), STATE_W);
     out_putc(o, ' ');
     size_t w;
-    size_t n = layout_fit(a, g->arrow / 2 - 1, &w);
+    size_t n = sk_text_fit(a, g->arrow / 2 - 1, &w);
     out_write(o, a, n);
     size_t bw = sk_text_width(b);
     size_t gap = g->arrow > w + bw ? g->arrow - w - bw : 1;
@@ -339,9 +449,8 @@ static void free_ctx(struct text_ctx *t)
     free(t->pv_of);
     free(t->pv);
     for (size_t i = 0; i < t->nother; i++)
-        free(t->other[i]);
+        free(t->other[i].line);
     free(t->other);
-    free(t->other_n);
     free(t->first_before);
 }
 
@@ -368,6 +477,16 @@ int cli_text(const struct cli_opts *o)
     struct sk_convtab *convs = sk_analyzer_convs(w.an);
     size_t nconv = sk_convtab_count(convs);
     size_t nrec = sk_trace_count(t.trace);
+
+    /* The labs' system calls, when the capture kept them beside it. */
+    struct sk_labev_list events = {NULL, 0, 0};
+    char side[4096], lerr[SK_ERRBUF_SIZE];
+    size_t skipped = 0;
+    if (sk_labev_sidecar_path(o->read_file, side, sizeof side) == 0 && access(side, R_OK) == 0) {
+        if (sk_labev_load(side, &events, &skipped, lerr) < 0)
+            cli_error(_("the lab events beside the capture were not read: %s"), lerr);
+        sk_labev_list_sort(&events);
+    }
     struct out out;
     out_init(&out, stdout);
 
@@ -376,6 +495,7 @@ int cli_text(const struct cli_opts *o)
         cli_error(_("there is no conversation %ld: this capture has %zu (numbered from 0)"),
                   o->conv, nconv);
         cli_walk_finish(&w);
+        sk_labev_list_free(&events);
         free_ctx(&t);
         return SK_EXIT_USAGE;
     }
@@ -388,6 +508,7 @@ int cli_text(const struct cli_opts *o)
         free(order);
         cli_error("%s", _("out of memory"));
         cli_walk_finish(&w);
+        sk_labev_list_free(&events);
         free_ctx(&t);
         return SK_EXIT_INPUT;
     }
@@ -431,14 +552,8 @@ int cli_text(const struct cli_opts *o)
             continue;
         const struct sk_conv *c = sk_convtab_get(convs, (uint32_t)ci);
         conv_header(&out, &g, c, ci < t.nfirst ? t.first_before[ci] : 0);
-        const struct sk_rec *prev = NULL;
-        for (uint32_t k = start[ci]; k < start[ci + 1]; k++) {
-            uint32_t idx = order[k];
-            const struct sk_rec *r = sk_trace_get(t.trace, idx);
-            const struct preview *pv = t.pv_of[idx] != UINT32_MAX ? &t.pv[t.pv_of[idx]] : NULL;
-            draw_row(&out, &g, r, prev, c, t0, pv);
-            prev = r;
-        }
+        struct conv_rows rows = {&t, order + start[ci], start[ci + 1] - start[ci]};
+        draw_conversation(&out, &g, c, &rows, &events, t0);
         conv_footer(&out, &g, c);
     }
     if (t.nother && o->conv < 0) {
@@ -446,14 +561,15 @@ int cli_text(const struct cli_opts *o)
         out_printf(&out, "== %s ==\n\n", line);
         for (size_t i = 0; i < t.nother && !out.failed; i++) {
             char num[16];
-            snprintf(num, sizeof num, "%u", t.other_n[i]);
+            snprintf(num, sizeof num, "%u", t.other[i].n);
             layout_rpad(&out, num, g.numw);
             out_putc(&out, ' ');
-            out_puts(&out, t.other[i]);
+            out_puts(&out, t.other[i].line);
             out_putc(&out, '\n');
         }
     }
     out_flush(&out);
+    sk_labev_list_free(&events);
     free(start);
     free(order);
     free_ctx(&t);

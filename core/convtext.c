@@ -46,3 +46,15 @@ size_t sk_conv_summary(const struct sk_conv *c, char *buf, size_t n)
     }
     return (size_t)w < n ? (size_t)w : n - 1;
 }
+
+char *sk_conv_how(const struct sk_conv *c, char *buf, size_t n)
+{
+    if (c->proto == 6)
+        snprintf(buf, n, "%s, %s", _(sk_open_name((enum sk_open)c->tcp.opened)),
+                 _(sk_end_name((enum sk_end)c->tcp.ended)));
+    else if (c->proto == 17)
+        snprintf(buf, n, "%s", _("datagrams"));
+    else
+        snprintf(buf, n, "-");
+    return buf;
+}

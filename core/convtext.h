@@ -12,4 +12,8 @@
  * the length. */
 size_t sk_conv_summary(const struct sk_conv *c, char *buf, size_t n);
 
+/* How it went, in a few words for a table: "handshake, client closed first",
+ * "datagrams", "-" (translated). Into buf (n bytes); returns buf. */
+char *sk_conv_how(const struct sk_conv *c, char *buf, size_t n);
+
 #endif

@@ -281,3 +281,77 @@ size_t sk_text_width(const char *str)
     }
     return w;
 }
+
+/* Columns a character takes. */
+static size_t char_width(uint32_t cp)
+{
+    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+        return 0;
+    if (in_ranges(zero_width, sizeof zero_width / sizeof zero_width[0], cp))
+        return 0;
+    return in_ranges(wide, sizeof wide / sizeof wide[0], cp) ? 2 : 1;
+}
+
+size_t sk_text_char(const char *str, size_t *width)
+{
+    const uint8_t *s = (const uint8_t *)str;
+    *width = 0;
+    if (!s[0])
+        return 0;
+    *width = 1;
+    if (s[0] < 0x80) /* ASCII, the common case: one byte, one column */
+        return 1;
+    uint32_t cp;
+    size_t left = 1;
+    while (left < 4 && s[left])
+        left++;
+    size_t cl = utf8_decode(s, left, &cp);
+    if (cl == 0)
+        return 1; /* a stray byte */
+    *width = char_width(cp);
+    return cl;
+}
+
+size_t sk_text_fit(const char *str, size_t cols, size_t *used)
+{
+    size_t i = 0, w = 0;
+    while (str[i]) {
+        size_t cw;
+        size_t cl = sk_text_char(str + i, &cw);
+        if (w + cw > cols)
+            break;
+        w += cw;
+        i += cl;
+    }
+    if (used)
+        *used = w;
+    return i;
+}
+
+bool sk_text_next_line(const char **s, size_t width, const char **line, size_t *len)
+{
+    const char *p = *s;
+    while (*p == ' ')
+        p++;
+    if (!*p || width == 0) {
+        *s = p;
+        return false;
+    }
+    size_t n = sk_text_fit(p, width, NULL);
+    if (p[n] != '\0') {
+        /* Break at the last space that fits, if there is one. */
+        size_t cut = n;
+        while (cut > 0 && p[cut] != ' ')
+            cut--;
+        if (cut > 0) {
+            n = cut;
+        } else if (n == 0) { /* a character wider than the line: take it anyway */
+            size_t cw;
+            n = sk_text_char(p, &cw);
+        }
+    }
+    *line = p;
+    *len = n;
+    *s = p + n;
+    return true;
+}

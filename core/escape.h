@@ -13,6 +13,7 @@
 #ifndef SK_ESCAPE_H
 #define SK_ESCAPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,5 +30,19 @@ size_t sk_escape_json(const char *s, char *out, size_t n);
 
 /* Display width in terminal columns of UTF-8 text (wide CJK = 2). */
 size_t sk_text_width(const char *s);
+
+/* Length in bytes of the character at s (1 for a stray byte; 0 at the end)
+ * and, in *width, the columns it takes. */
+size_t sk_text_char(const char *s, size_t *width);
+
+/* Bytes of the longest prefix of s that fits in cols columns, never splitting
+ * a character; *used (may be NULL) gets its width. A stray byte counts as one
+ * column, like the replacement character a terminal shows for it. */
+size_t sk_text_fit(const char *s, size_t cols, size_t *used);
+
+/* Takes the next line of at most width columns from *s, word-wrapped (text
+ * without spaces, such as Chinese, breaks between characters): *line and
+ * *len get it, *s moves past it. False when *s has nothing left but spaces. */
+bool sk_text_next_line(const char **s, size_t width, const char **line, size_t *len);
 
 #endif

@@ -325,16 +325,9 @@ static void say_half_close(struct out *o, const struct ctx *x, bool lng)
 
 static void say_pure_ack(struct out *o, const struct ctx *x, bool lng)
 {
-    bool syn = x->p && (x->p->flags & SK_SIDE_SYN);
-    bool fin = peer_fin_acked(x);
-    uint32_t bytes = x->ack - (syn ? 1 : 0) - (fin ? 1 : 0);
     if (!lng) {
-        if (!syn)
-            say(o, _("ACK: everything before byte %u has arrived."), x->ack);
-        else
-            say(o, x->dir ? _("ACK %u: the server has received %u bytes.")
-                          : _("ACK %u: the client has received %u bytes."),
-                x->ack, bytes);
+        /* Short, but still the arithmetic: "ack 14 = 13 bytes received + 1 for the SYN." */
+        say_ack_arithmetic(o, x);
         return;
     }
     say(o, _("A pure ACK: no data, it only reports what has arrived."));

@@ -11,6 +11,21 @@
 
 #include "err.h"
 
+bool sk_i18n_english = false;
+
+/* True when gettext would answer every msgid with itself. */
+static bool messages_are_english(void)
+{
+    const char *language = getenv("LANGUAGE");
+    if (language && *language && strncmp(language, "en", 2) != 0)
+        return false;
+    const char *loc = setlocale(LC_MESSAGES, NULL);
+    if (!loc)
+        return true;
+    return strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0 || strncmp(loc, "C.", 2) == 0 ||
+           strncmp(loc, "en", 2) == 0;
+}
+
 #ifndef SK_LOCALEDIR
 #define SK_LOCALEDIR "/usr/local/share/locale"
 #endif
@@ -64,5 +79,6 @@ int sk_i18n_init(const char *lang, char *err)
     else
         bindtextdomain(SK_TEXTDOMAIN, SK_LOCALEDIR);
     bind_textdomain_codeset(SK_TEXTDOMAIN, "UTF-8");
+    sk_i18n_english = messages_are_english();
     return 0;
 }

@@ -7,11 +7,26 @@
 #define SK_I18N_H
 
 #include <libintl.h>
+#include <stdbool.h>
 
 #define SK_TEXTDOMAIN "sockscope"
 
+/* Set by sk_i18n_init when messages are English anyway (C or English locale,
+ * no LANGUAGE): then _() skips gettext's lookup, which costs more than the
+ * sentence itself when millions of packets are explained. The one piece of
+ * process-wide state in core/, like gettext's own bindings. */
+extern bool sk_i18n_english;
+
+#if defined(__GNUC__)
+__attribute__((format_arg(1)))
+#endif
+static inline const char *sk_tr(const char *msgid)
+{
+    return sk_i18n_english ? msgid : dgettext(SK_TEXTDOMAIN, msgid);
+}
+
 /* gettext's own conventions: xgettext looks for these two names. */
-#define _(s) dgettext(SK_TEXTDOMAIN, s)
+#define _(s) sk_tr(s)
 #define N_(s) s
 
 /* Selects the language and finds the catalogues. lang is "zh", "en" or NULL

@@ -1,8 +1,6 @@
 /* ladder.c — the words on one ladder arrow (ladder.h). */
 #include "ladder.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "decode.h"
@@ -11,39 +9,51 @@
 #include "i18n.h"
 #include "names.h"
 
-/* Appends a printf-formatted piece to buf (n bytes) at *len, keeping it terminated. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-static void add(char *buf, size_t n, size_t *len, const char *fmt, ...)
+/* Appends text to buf (n bytes) at *len, keeping it terminated; cuts what
+ * does not fit. (No printf: this runs for every packet of --text.) */
+static void put(char *buf, size_t n, size_t *len, const char *text)
 {
-    if (*len + 1 >= n)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(buf + *len, n - *len, fmt, ap);
-    va_end(ap);
-    if (w > 0)
-        *len = *len + (size_t)w >= n ? n - 1 : *len + (size_t)w;
+    size_t at = *len;
+    while (*text && at + 1 < n)
+        buf[at++] = *text++;
+    buf[at] = '\0';
+    *len = at;
+}
+
+/* Appends " name=value" (no space before the first). */
+static void put_num(char *buf, size_t n, size_t *len, const char *name, unsigned long v)
+{
+    char digits[24];
+    char *p = digits + sizeof digits;
+    *--p = '\0';
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (*len > 0)
+        put(buf, n, len, " ");
+    put(buf, n, len, name);
+    put(buf, n, len, "=");
+    put(buf, n, len, p);
 }
 
 static void tcp_words(const struct sk_rec *r, const struct sk_conv *c, struct sk_ladder_row *row)
 {
     int dir = sk_rec_dir(r);
     char names[40];
-    snprintf(row->head, sizeof row->head, "%s", sk_tcp_flags_names(r->flags, names));
-    size_t len = 0;
-    add(row->nums, sizeof row->nums, &len, "seq=%u", sk_tcp_rel_seq(&c->tcp, dir, r->seq));
+    size_t hl = 0, len = 0;
+    put(row->head, sizeof row->head, &hl, sk_tcp_flags_names(r->flags, names));
+    put_num(row->nums, sizeof row->nums, &len, "seq", sk_tcp_rel_seq(&c->tcp, dir, r->seq));
     if (r->flags & SK_TH_ACK)
-        add(row->nums, sizeof row->nums, &len, " ack=%u", sk_tcp_rel_ack(&c->tcp, dir, r->ack));
+        put_num(row->nums, sizeof row->nums, &len, "ack", sk_tcp_rel_ack(&c->tcp, dir, r->ack));
     if (r->len > 0)
-        add(row->nums, sizeof row->nums, &len, " len=%u", (unsigned)r->len);
+        put_num(row->nums, sizeof row->nums, &len, "len", r->len);
     /* The window matters to the lesson only when it closes or reopens. */
     if (sk_rec_has(r, SK_EV_ZERO_WINDOW) || sk_rec_has(r, SK_EV_WINDOW_UPDATE) ||
         sk_rec_has(r, SK_EV_WINDOW_FULL)) {
         const struct sk_tcp_side *s = &c->tcp.side[dir];
         unsigned long win = s->wscale > 0 ? (unsigned long)r->win << s->wscale : r->win;
-        add(row->nums, sizeof row->nums, &len, " win=%lu", win);
+        put_num(row->nums, sizeof row->nums, &len, "win", win);
     }
 }
 
@@ -54,43 +64,50 @@ void sk_ladder_row(const struct sk_rec *r, const struct sk_rec *prev, const stru
     row->dir = sk_rec_dir(r);
     int kind = sk_rec_kind(r);
 
+    size_t hl = 0, nl = 0;
     if (kind == SK_K_TCP && c) {
         tcp_words(r, c, row);
     } else if (kind == SK_K_UDP) {
-        snprintf(row->head, sizeof row->head, "UDP");
-        snprintf(row->nums, sizeof row->nums, "len=%u", (unsigned)r->len);
+        put(row->head, sizeof row->head, &hl, "UDP");
+        put_num(row->nums, sizeof row->nums, &nl, "len", r->len);
     } else if ((kind == SK_K_ICMP || kind == SK_K_ICMP6) && sk_rec_has(r, SK_EV_ICMP_UNREACH)) {
         uint8_t code = (uint8_t)(r->aux & 0xff);
         const char *what = kind == SK_K_ICMP ? sk_icmp_unreach_name(code)
                                              : sk_icmp6_unreach_name(code);
-        snprintf(row->head, sizeof row->head, "%s", kind == SK_K_ICMP ? "ICMP" : "ICMPv6");
-        snprintf(row->nums, sizeof row->nums, "%s", what ? _(what) : _("unreachable"));
+        put(row->head, sizeof row->head, &hl, kind == SK_K_ICMP ? "ICMP" : "ICMPv6");
+        put(row->nums, sizeof row->nums, &nl, what ? _(what) : _("unreachable"));
     } else if (kind == SK_K_ICMP || kind == SK_K_ICMP6) {
-        snprintf(row->head, sizeof row->head, "%s", kind == SK_K_ICMP ? "ICMP" : "ICMPv6");
-        snprintf(row->nums, sizeof row->nums, "len=%u", (unsigned)r->len);
+        put(row->head, sizeof row->head, &hl, kind == SK_K_ICMP ? "ICMP" : "ICMPv6");
+        put_num(row->nums, sizeof row->nums, &nl, "len", r->len);
     } else {
-        snprintf(row->head, sizeof row->head, "IP");
-        snprintf(row->nums, sizeof row->nums, "len=%u", (unsigned)r->len);
+        put(row->head, sizeof row->head, &hl, "IP");
+        put_num(row->nums, sizeof row->nums, &nl, "len", r->len);
     }
     if (r->status != SK_OK) {
         /* Mark damaged packets where the eye lands first. */
-        size_t hl = strlen(row->head);
-        if (hl + 2 > sizeof row->head)
-            hl = sizeof row->head - 2;
-        memmove(row->head + 1, row->head, hl);
+        size_t keep = strlen(row->head);
+        if (keep + 2 > sizeof row->head)
+            keep = sizeof row->head - 2;
+        memmove(row->head + 1, row->head, keep);
         row->head[0] = '!';
-        row->head[hl + 1] = '\0';
+        row->head[keep + 1] = '\0';
     }
-    if (row->nums[0])
-        snprintf(row->label, sizeof row->label, "%s %s", row->head, row->nums);
-    else
-        snprintf(row->label, sizeof row->label, "%s", row->head);
+    size_t ll = 0;
+    put(row->label, sizeof row->label, &ll, row->head);
+    if (row->nums[0]) {
+        put(row->label, sizeof row->label, &ll, " ");
+        put(row->label, sizeof row->label, &ll, row->nums);
+    }
 
     if (payload && plen > 0) {
         char esc[sizeof row->preview - 8];
         size_t used = sk_escape_text(payload, plen, esc, sizeof esc, NULL);
-        snprintf(row->preview, sizeof row->preview, "\"%s\"%s", esc,
-                 used < plen || plen < r->len ? "..." : "");
+        size_t pl = 0;
+        put(row->preview, sizeof row->preview, &pl, "\"");
+        put(row->preview, sizeof row->preview, &pl, esc);
+        put(row->preview, sizeof row->preview, &pl, "\"");
+        if (used < plen || plen < r->len)
+            put(row->preview, sizeof row->preview, &pl, "...");
     }
     sk_explain_tag(r, row->tag);
 

@@ -324,7 +324,7 @@ static void explain_activate_failure(const char *iface, pcap_t *p, int status, c
 struct sk_source *sk_source_open_live(const char *iface, const struct sk_live_opts *opts,
                                       char *err)
 {
-    struct sk_live_opts o = {LIVE_SNAPLEN, LIVE_BUFFER, LIVE_TIMEOUT_MS, false};
+    struct sk_live_opts o = {LIVE_SNAPLEN, LIVE_BUFFER, LIVE_TIMEOUT_MS, false, false};
     if (opts) {
         if (opts->snaplen > 0)
             o.snaplen = opts->snaplen;
@@ -333,6 +333,7 @@ struct sk_source *sk_source_open_live(const char *iface, const struct sk_live_op
         if (opts->timeout_ms > 0)
             o.timeout_ms = opts->timeout_ms;
         o.promisc = opts->promisc;
+        o.batched = opts->batched;
     }
     if (!iface || !*iface) {
         sk_err(err, _("no interface to capture on: name one, such as lo"));
@@ -361,7 +362,9 @@ struct sk_source *sk_source_open_live(const char *iface, const struct sk_live_op
     pcap_set_promisc(s->p, o.promisc ? 1 : 0);
     pcap_set_timeout(s->p, o.timeout_ms);
     pcap_set_buffer_size(s->p, o.buffer_bytes);
-    pcap_set_immediate_mode(s->p, 1);
+    /* Immediate mode makes libpcap use TPACKET_V2, whose ring holds a frame
+     * of snaplen bytes per packet: a few hundred packets in 32 MiB. */
+    pcap_set_immediate_mode(s->p, o.batched ? 0 : 1);
     /* Nanoseconds where the platform has them; microseconds otherwise. */
     (void)pcap_set_tstamp_precision(s->p, PCAP_TSTAMP_PRECISION_NANO);
 

@@ -40,6 +40,10 @@ struct sk_live_opts {
     int buffer_bytes;  /* kernel ring size: 32 MiB (enough for a loopback flood) */
     int timeout_ms;    /* longest wait in sk_source_next before it returns 0: 100 */
     bool promisc;      /* promiscuous mode: off */
+    bool batched;      /* let the kernel hand packets over in blocks (Linux TPACKET_V3)
+                          rather than one by one: a far larger ring for the same
+                          buffer, each packet delivered within timeout_ms. For a
+                          capture that must survive a flood (the UI). Off: at once. */
 };
 
 struct sk_source;

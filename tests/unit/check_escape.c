@@ -190,6 +190,53 @@ START_TEST(test_widths)
 }
 END_TEST
 
+START_TEST(test_fit_and_wrap_by_columns)
+{
+    size_t w;
+    /* One byte one column for ASCII; Chinese characters are 3 bytes, 2 columns. */
+    ck_assert_uint_eq(sk_text_char("a", &w), 1);
+    ck_assert_uint_eq(w, 1);
+    ck_assert_uint_eq(sk_text_char("\xe5\x90\x8c", &w), 3);
+    ck_assert_uint_eq(w, 2);
+    ck_assert_uint_eq(sk_text_char("\xff", &w), 1); /* a stray byte */
+    ck_assert_uint_eq(w, 1);
+    ck_assert_uint_eq(sk_text_char("", &w), 0);
+
+    const char *mixed = "ab" "\xe4\xbd\xa0\xe5\xa5\xbd" "cd"; /* ab你好cd: 8 columns */
+    ck_assert_uint_eq(sk_text_fit(mixed, 8, &w), strlen(mixed));
+    ck_assert_uint_eq(w, 8);
+    ck_assert_uint_eq(sk_text_fit(mixed, 3, &w), 2); /* never half a wide character */
+    ck_assert_uint_eq(w, 2);
+    ck_assert_uint_eq(sk_text_fit(mixed, 4, &w), 5);
+    ck_assert_uint_eq(w, 4);
+
+    /* Words wrap at spaces; text without spaces breaks between characters. */
+    const char *s = "ack 14 = 13 bytes received", *line;
+    size_t len;
+    ck_assert(sk_text_next_line(&s, 12, &line, &len));
+    ck_assert_int_eq((int)len, 11);
+    ck_assert(strncmp(line, "ack 14 = 13", len) == 0);
+    ck_assert(sk_text_next_line(&s, 12, &line, &len));
+    ck_assert_int_eq((int)len, 5);
+    ck_assert(strncmp(line, "bytes", len) == 0);
+    ck_assert(sk_text_next_line(&s, 12, &line, &len));
+    ck_assert(strncmp(line, "received", len) == 0);
+    ck_assert(!sk_text_next_line(&s, 12, &line, &len));
+
+    const char *zh = "\xe4\xb8\x89\xe6\xac\xa1\xe6\x8f\xa1\xe6\x89\x8b"; /* 三次握手 */
+    ck_assert(sk_text_next_line(&zh, 5, &line, &len));
+    ck_assert_uint_eq(len, 6); /* two characters, 4 columns */
+    ck_assert(sk_text_next_line(&zh, 5, &line, &len));
+    ck_assert_uint_eq(len, 6);
+    ck_assert(!sk_text_next_line(&zh, 5, &line, &len));
+
+    /* A character wider than the line still moves on. */
+    const char *wide = "\xe4\xbd\xa0";
+    ck_assert(sk_text_next_line(&wide, 1, &line, &len));
+    ck_assert_uint_eq(len, 3);
+}
+END_TEST
+
 Suite *escape_suite(void); /* found by the runner (tests/unit/main.c) */
 
 Suite *escape_suite(void)
@@ -208,6 +255,7 @@ Suite *escape_suite(void)
     tcase_add_test(tt, test_never_overflows_nor_splits);
     tcase_add_test(tt, test_json);
     tcase_add_test(tt, test_json_truncation_whole_escapes);
+    tcase_add_test(tt, test_fit_and_wrap_by_columns);
     suite_add_tcase(s, tt);
     return s;
 }

@@ -188,7 +188,7 @@ START_TEST(test_explain_data_and_acks)
     ck_says(t, "The server's read() returns these bytes");
 
     t = explain(&l, &l.rec[4], SK_EXPLAIN_SHORT);
-    ck_assert_str_eq(t, "ACK 14: the server has received 13 bytes.");
+    ck_assert_str_eq(t, "ack 14 = 13 bytes received + 1 for the SYN.");
     t = explain(&l, &l.rec[4], SK_EXPLAIN_LONG);
     ck_says(t, "ack 14 = 13 bytes received + 1 for the SYN.");
     ck_says(t, "room for 65536 more bytes"); /* 512 << 7 */
@@ -196,7 +196,7 @@ START_TEST(test_explain_data_and_acks)
     t = explain(&l, &l.rec[5], SK_EXPLAIN_SHORT);
     ck_assert_str_eq(t, "The server sends 10 bytes (seq 1 to 10).");
     t = explain(&l, &l.rec[6], SK_EXPLAIN_SHORT);
-    ck_assert_str_eq(t, "ACK 11: the client has received 10 bytes.");
+    ck_assert_str_eq(t, "ack 11 = 10 bytes received + 1 for the SYN.");
     char tag[48];
     ck_assert_str_eq(sk_explain_tag(&l.rec[3], tag), "data");
     ck_assert_str_eq(sk_explain_tag(&l.rec[4], tag), "ACK");
