@@ -190,8 +190,11 @@ static void print_human(const struct item *x, const struct sk_scenario *sc)
         return;
     }
     const struct sk_check_report *r = &x->rep;
-    if (r->warning[0])
-        printf(_("  warning: %s\n"), r->warning);
+    if (r->warning[0]) {
+        char safe[sizeof r->warning * 4];
+        sk_escape_text((const uint8_t *)r->warning, strlen(r->warning), safe, sizeof safe, NULL);
+        printf(_("  warning: %s\n"), safe);
+    }
     for (size_t k = 0; k < r->nconns && k < SK_CHECK_MAX_CONNS; k++)
         printf(sc->proto == 17 ? _("  flow %zu: %s (conversation %u)\n")
                                : _("  connection %zu: %s (conversation %u)\n"),
@@ -203,8 +206,12 @@ static void print_human(const struct item *x, const struct sk_scenario *sc)
         char pk[160];
         packets_text(s, pk, sizeof pk);
         printf("  %s  %s", verdict_word(s->verdict), _(s->step->text));
-        if (s->detail[0])
-            printf(" — %s", s->detail);
+        if (s->detail[0]) {
+            /* A detail may quote a sidecar's text: never raw to a terminal. */
+            char safe[sizeof s->detail * 4];
+            sk_escape_text((const uint8_t *)s->detail, strlen(s->detail), safe, sizeof safe, NULL);
+            printf(" — %s", safe);
+        }
         printf("%s\n", pk);
     }
     if (x->status == CHECK_PASS)

@@ -138,4 +138,17 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
         "make captures needs root to capture on lo (sudo make captures); the committed captures/ are used meanwhile" "$out"
 fi
 
+# ------------------------------------------------------------ the documentation
+doc=$(cat "$ROOT/docs/check.md")
+man=$(cat "$ROOT/docs/man/sockscope.1")
+for n in $("$SOCKSCOPE" check --list | awk '{print $1}'); do
+    t_contains "docs/check.md describes $n" "| \`$n\` |" "$doc"
+    t_match "sockscope(1) names $n" "(^| |, )$n( |,|$)" "$man"
+    # The step ids, from the JSON document (an unusable file still lists them).
+    for id in $("$SOCKSCOPE" check --json "$n" /nonexistent 2>/dev/null | head -1 |
+                grep -o '"id":"[^"]*"' | sed 's/"id":"//; s/"$//'); do
+        t_contains "docs/check.md lists step $id of $n" "\`$id\`" "$doc"
+    done
+done
+
 t_done

@@ -19,6 +19,14 @@ record() {
     [ "$rc" = 0 ] || { sed 's/^/      | /' <<<"$out" >&2; return 1; }
     t_contains "record $1 says what it wrote" "wrote $T_TMP/$1.pcap (" "$out"
     t_true "record $1: the sidecar is there" test -s "$T_TMP/$1.pcap.events"
+    # Every process's events, none lost: seq 1, 2, 3 ... and a start event first.
+    local bad
+    bad=$(awk -F'\t' '{ delete f
+            for (i = 2; i <= NF; i++) { k = $i; sub(/=.*/, "", k); f[k] = substr($i, length(k) + 2) }
+            if (f["seq"] != seen[f["pid"]] + 1) print "pid " f["pid"] " seq " f["seq"]
+            if (f["seq"] == 1 && f["call"] != "start") print "pid " f["pid"] " starts with " f["call"]
+            seen[f["pid"]] = f["seq"] }' "$T_TMP/$1.pcap.events")
+    t_eq "record $1: every event kept, in order" "" "$bad"
 }
 
 # first_fail JSON: the id of the first failing step.
@@ -84,6 +92,17 @@ if [ -f "$T_TMP/refused.pcap" ]; then
     t_contains "refused without events: the connect() step is skipped" \
         "SKIP  connect() fails with ECONNREFUSED — not checked: this capture has no syscall events" "$out"
 fi
+
+# scripts/make-captures itself (what make captures runs), into a folder of ours.
+out=$(CAPTURES_DIR="$T_TMP/mc" SOCKSCOPE="$SOCKSCOPE" bash "$ROOT/scripts/make-captures" handshake udp 2>&1)
+t_status "make-captures handshake udp" 0 "$?"
+t_match "make-captures reports each capture" "^$T_TMP/mc/handshake.pcap +[0-9]+ bytes, 5 steps pass$" "$out"
+for n in handshake udp; do
+    t_true "make-captures wrote $n.pcap and its events" test -s "$T_TMP/mc/$n.pcap" -a -s "$T_TMP/mc/$n.pcap.events"
+done
+out=$(CAPTURES_DIR="$T_TMP/mc" SOCKSCOPE="$SOCKSCOPE" bash "$ROOT/scripts/make-captures" nosuch 2>&1)
+t_status "make-captures of an unknown scenario" 1 "$?"
+t_contains "make-captures: the scenario not updated" "not updated: nosuch" "$out"
 
 # record: usage errors.
 "$SOCKSCOPE" record handshake >/dev/null 2>&1

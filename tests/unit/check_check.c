@@ -1013,6 +1013,56 @@ START_TEST(test_run_plan)
 }
 END_TEST
 
+/* Step mode, as the UI's demo drives it: each lab waits before every socket
+ * call; its kind=step event (by pid) says which one waits; "go" lets it on. */
+START_TEST(test_run_step_mode)
+{
+    char dir[] = "/tmp/sockscope-step.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char evpath[64], err[SK_ERRBUF_SIZE] = "";
+    snprintf(evpath, sizeof evpath, "%s/ev", dir);
+    struct sk_labev_rx *rx = sk_labev_rx_open(evpath, err);
+    ck_assert_msg(rx != NULL, "%s", err);
+    struct sk_run_opts o = {.bindir = bin_dir(), .events = evpath, .ctl_dir = dir, .out_fd = -1};
+    struct sk_run *r = sk_run_new(sk_scenario_find("handshake"), &o, err);
+    ck_assert_msg(r != NULL, "%s", err);
+    unsigned steps[2] = {0, 0}, calls = 0;
+    int st;
+    time_t until = time(NULL) + 20;
+    while ((st = sk_run_step(r, err)) == 1 && time(NULL) < until) {
+        struct sk_labevent e;
+        while (sk_labev_rx_recv(rx, &e, err) == 1) {
+            int who = sk_run_find_pid(r, e.pid);
+            ck_assert_msg(who >= 0, "an event from pid %d, not one of ours", e.pid);
+            if (e.kind == SK_LABEV_CALL)
+                calls++;
+            if (e.kind != SK_LABEV_STEP)
+                continue;
+            steps[who]++;
+            ck_assert_msg(e.note[0] != '\0', "a step says what the call will do");
+            ck_assert_msg(sk_run_go(r, (size_t)who, err) == 0, "%s", err);
+        }
+        struct timespec ts = {0, 2000000};
+        nanosleep(&ts, NULL);
+    }
+    ck_assert_msg(st == 0, "the run did not finish: %s", err);
+    /* server: socket, bind, listen, accept, read, write, read, close, close;
+     * client: socket, connect, write, read, close: at least these. */
+    ck_assert_uint_ge(steps[0], 8);
+    ck_assert_uint_ge(steps[1], 5);
+    ck_assert_uint_ge(calls, steps[0] + steps[1] - 2);
+    ck_assert_int_eq(sk_run_proc(r, 0)->status, 0);
+    ck_assert_int_eq(sk_run_proc(r, 1)->status, 0);
+    char ctl[96];
+    snprintf(ctl, sizeof ctl, "%s/lab-2.ctl", dir);
+    ck_assert_str_eq(sk_run_proc(r, 1)->ctl, ctl);
+    ck_assert_int_ne(access(ctl, F_OK), 0); /* the lab removed its socket */
+    sk_run_free(r);
+    sk_labev_rx_close(rx);
+    rmdir(dir);
+}
+END_TEST
+
 Suite *check_suite(void); /* for the runner (tests/unit/main.c) */
 
 Suite *check_suite(void)
@@ -1048,6 +1098,7 @@ Suite *check_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_run_command_lines);
     tcase_add_test(tc, test_run_plan);
+    tcase_add_test(tc, test_run_step_mode);
     suite_add_tcase(s, tc);
     return s;
 }
