@@ -358,7 +358,8 @@ int cli_check(int argc, char **argv)
         case 'L': break;
         case 'h': check_usage(stdout); return CHECK_PASS;
         case ':':
-            cli_error(_("option '%s' needs a value (see sockscope check --help)"), argv[optind - 1]);
+            cli_error(_("option '%s' needs a value (see sockscope check --help)"),
+                      argv[optind - 1]);
             return CHECK_UNUSABLE;
         default:
             cli_error(_("unknown option '%s' (see sockscope check --help)"), argv[optind - 1]);

@@ -178,7 +178,8 @@ int cli_record(int argc, char **argv)
         case 'L': break;
         case 'h': record_usage(stdout); return SK_EXIT_OK;
         case ':':
-            cli_error(_("option '%s' needs a value (see sockscope record --help)"), argv[optind - 1]);
+            cli_error(_("option '%s' needs a value (see sockscope record --help)"),
+                      argv[optind - 1]);
             return SK_EXIT_USAGE;
         default:
             cli_error(_("unknown option '%s' (see sockscope record --help)"), argv[optind - 1]);

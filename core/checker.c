@@ -62,8 +62,16 @@ static const struct sk_conv *conv_of(const struct ctx *c, size_t k)
     return sk_convtab_get(c->in->convs, c->cand[k]);
 }
 
-static bool is_fin(const struct sk_rec *r) { return (r->flags & SK_TH_FIN) && sk_rec_kind(r) == SK_K_TCP; }
-static bool is_rst(const struct sk_rec *r) { return (r->flags & SK_TH_RST) && sk_rec_kind(r) == SK_K_TCP; }
+static bool is_fin(const struct sk_rec *r)
+{
+    return (r->flags & SK_TH_FIN) && sk_rec_kind(r) == SK_K_TCP;
+}
+
+static bool is_rst(const struct sk_rec *r)
+{
+    return (r->flags & SK_TH_RST) && sk_rec_kind(r) == SK_K_TCP;
+}
+
 static bool is_data(const struct sk_rec *r) { return sk_rec_has(r, SK_EV_DATA); }
 static bool is_retrans(const struct sk_rec *r)
 {
@@ -138,7 +146,11 @@ static bool need_conv(const struct ctx *c, size_t k, struct sk_step_result *res)
     return false;
 }
 
-static bool has_syn(const struct sk_rec *r) { return sk_rec_has(r, SK_EV_SYN) || sk_rec_has(r, SK_EV_SIM_OPEN); }
+static bool has_syn(const struct sk_rec *r)
+{
+    return sk_rec_has(r, SK_EV_SYN) || sk_rec_has(r, SK_EV_SIM_OPEN);
+}
+
 static bool has_synack(const struct sk_rec *r) { return sk_rec_has(r, SK_EV_SYNACK); }
 static bool has_hs_ack(const struct sk_rec *r) { return sk_rec_has(r, SK_EV_HS_ACK); }
 static bool has_refused(const struct sk_rec *r) { return sk_rec_has(r, SK_EV_REFUSED); }
@@ -312,7 +324,8 @@ static void step_closed(const struct ctx *c, const struct sk_step *s, struct sk_
     pass(res);
 }
 
-static void step_half_close(const struct ctx *c, const struct sk_step *s, struct sk_step_result *res)
+static void step_half_close(const struct ctx *c, const struct sk_step *s,
+                            struct sk_step_result *res)
 {
     if (!need_conv(c, s->conv, res))
         return;
@@ -348,7 +361,8 @@ static void step_half_close(const struct ctx *c, const struct sk_step *s, struct
         role(side), d->n, role(peer));
 }
 
-static void step_close_wait(const struct ctx *c, const struct sk_step *s, struct sk_step_result *res)
+static void step_close_wait(const struct ctx *c, const struct sk_step *s,
+                            struct sk_step_result *res)
 {
     if (!need_conv(c, s->conv, res))
         return;
@@ -513,7 +527,8 @@ static void step_refused(const struct ctx *c, const struct sk_step *s, struct sk
     }
 }
 
-static void step_same_server(const struct ctx *c, const struct sk_step *s, struct sk_step_result *res)
+static void step_same_server(const struct ctx *c, const struct sk_step *s,
+                             struct sk_step_result *res)
 {
     if (!need_conv(c, s->conv, res))
         return;
@@ -545,7 +560,8 @@ static void step_same_server(const struct ctx *c, const struct sk_step *s, struc
     pass(res);
 }
 
-static void step_connections(const struct ctx *c, const struct sk_step *s, struct sk_step_result *res)
+static void step_connections(const struct ctx *c, const struct sk_step *s,
+                             struct sk_step_result *res)
 {
     if (!need_conv(c, 0, res))
         return;
@@ -627,7 +643,8 @@ static bool syn_retrans(const struct sk_rec *r)
     return sk_rec_has(r, SK_EV_SYN) && is_retrans(r);
 }
 
-static void step_syn_retrans(const struct ctx *c, const struct sk_step *s, struct sk_step_result *res)
+static void step_syn_retrans(const struct ctx *c, const struct sk_step *s,
+                             struct sk_step_result *res)
 {
     (void)s;
     if (!need_conv(c, 0, res))
@@ -745,7 +762,8 @@ static void step_coalesced(const struct ctx *c, const struct sk_step *s, struct 
     say(res, _("connection %zu's segments are not fewer and bigger: %s"), a + 1, facts);
 }
 
-static void step_zero_window(const struct ctx *c, const struct sk_step *s, struct sk_step_result *res)
+static void step_zero_window(const struct ctx *c, const struct sk_step *s,
+                             struct sk_step_result *res)
 {
     if (!need_conv(c, s->conv, res))
         return;
@@ -763,7 +781,8 @@ static void step_zero_window(const struct ctx *c, const struct sk_step *s, struc
     uint32_t least_n = 0;
     for (size_t i = 0; i < c->nidx[k]; i++) {
         const struct sk_rec *r = rec_at(c, k, i);
-        if (sk_rec_dir(r) != s->side || sk_rec_kind(r) != SK_K_TCP || (r->flags & (SK_TH_SYN | SK_TH_RST)))
+        if (sk_rec_dir(r) != s->side || sk_rec_kind(r) != SK_K_TCP ||
+            (r->flags & (SK_TH_SYN | SK_TH_RST)))
             continue;
         uint64_t w = (uint64_t)r->win << (ws > 0 ? ws : 0);
         if (w < least) {
@@ -780,7 +799,8 @@ static void step_zero_window(const struct ctx *c, const struct sk_step *s, struc
     }
 }
 
-static void step_window_opens(const struct ctx *c, const struct sk_step *s, struct sk_step_result *res)
+static void step_window_opens(const struct ctx *c, const struct sk_step *s,
+                              struct sk_step_result *res)
 {
     if (!need_conv(c, s->conv, res))
         return;
@@ -811,7 +831,8 @@ static void step_window_opens(const struct ctx *c, const struct sk_step *s, stru
     pass(res);
 }
 
-static void step_count_event(const struct ctx *c, const struct sk_step *s, struct sk_step_result *res)
+static void step_count_event(const struct ctx *c, const struct sk_step *s,
+                             struct sk_step_result *res)
 {
     if (!need_conv(c, s->conv, res))
         return;
@@ -866,7 +887,8 @@ static int sent_cmp(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static void step_rto_backoff(const struct ctx *c, const struct sk_step *s, struct sk_step_result *res)
+static void step_rto_backoff(const struct ctx *c, const struct sk_step *s,
+                             struct sk_step_result *res)
 {
     if (!need_conv(c, s->conv, res))
         return;
@@ -1018,7 +1040,8 @@ static uint32_t answer_from_elsewhere(const struct ctx *c, const struct sk_conv 
         if (!o || o == cv || o->proto != 17)
             continue;
         for (int e = 0; e < 2; e++)
-            if (o->port[e] == cv->port[SK_CLIENT] && sk_addr_eq(&o->addr[e], &cv->addr[SK_CLIENT]) &&
+            if (o->port[e] == cv->port[SK_CLIENT] &&
+                sk_addr_eq(&o->addr[e], &cv->addr[SK_CLIENT]) &&
                 o->pkts[!e] > 0)
                 return o->first_n;
     }
@@ -1191,7 +1214,8 @@ static void step_call(const struct ctx *c, const struct sk_step *s, struct sk_st
     say(res, _("no such call among the %zu syscall events"), in->nev);
 }
 
-static void step_boundaries(const struct ctx *c, const struct sk_step *s, struct sk_step_result *res)
+static void step_boundaries(const struct ctx *c, const struct sk_step *s,
+                            struct sk_step_result *res)
 {
     if (!c->in->events) {
         res->verdict = SK_SKIP;

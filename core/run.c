@@ -668,7 +668,11 @@ static bool overdue(const struct sk_run *r)
 static void arm(struct sk_run *r, int ms)
 {
     r->waiting = true;
-    r->deadline = r->o.ctl_dir && ms < 0 ? 0 : now_ns() + (int64_t)(ms < 0 ? r->o.timeout_ms : ms) * 1000000;
+    /* In step mode the user sets the pace: no limit on waiting for a lab. */
+    if (r->o.ctl_dir && ms < 0)
+        r->deadline = 0;
+    else
+        r->deadline = now_ns() + (int64_t)(ms < 0 ? r->o.timeout_ms : ms) * 1000000;
 }
 
 static void next_action(struct sk_run *r)
