@@ -198,15 +198,22 @@ static const struct sk_scenario scenarios[] = {
     {
         .name = "nagle", .order = 8, .proto = 6, .family = 4,
         .summary = N_("many small writes, without and then with TCP_NODELAY"),
+        /* Nagle holds a small write only while an earlier small segment is
+         * unacknowledged, and on loopback an ACK is back within microseconds
+         * unless the receiver delays it: the server is slow to read (no quick
+         * answer to carry the ACK), so after the first segments its kernel
+         * delays its ACKs, and the writes, 5 ms apart, wait for them. The
+         * pauses also keep TCP_NODELAY's writes apart (no autocorking). */
         .plan = {
-            {SK_ACT_SERVER, SK_SERVER, 0, 0, "lab-tcp-server", "--port {port} --max-clients 2",
-             N_("the server answers each chunk it reads")},
+            {SK_ACT_SERVER, SK_SERVER, 0, 0, "lab-tcp-server",
+             "--port {port} --max-clients 2 --read-delay 100",
+             N_("the server reads only every 100 ms, so its ACKs are delayed")},
             {SK_ACT_RUN, SK_CLIENT, 0, 0, "lab-tcp-client",
-             "--port {port} --repeat 30 --message 0123456789",
-             N_("30 small writes with Nagle's algorithm (the default)")},
+             "--port {port} --repeat 60 --interval 5 --message 0123456789 --shutdown",
+             N_("60 small writes, 5 ms apart, with Nagle's algorithm (the default)")},
             {SK_ACT_RUN, SK_CLIENT, 0, 0, "lab-tcp-client",
-             "--port {port} --repeat 30 --message 0123456789 --nodelay",
-             N_("the same 30 writes with TCP_NODELAY")},
+             "--port {port} --repeat 60 --interval 5 --message 0123456789 --shutdown --nodelay",
+             N_("the same 60 writes with TCP_NODELAY")},
             {SK_ACT_WAIT, 0, 0, 0, NULL, NULL, NULL},
         },
         .steps = {
