@@ -44,12 +44,6 @@ const char *sk_verdict_name(enum sk_verdict v)
 static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
 static inline bool seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
 
-/* The singular or plural sentence for n (gettext's plural forms). */
-static const char *plural(const char *one, const char *many, unsigned long n)
-{
-    return dngettext(SK_TEXTDOMAIN, one, many, n);
-}
-
 static const char *role(int side) { return side == SK_SERVER ? _("server") : _("client"); }
 
 static const struct sk_rec *rec_at(const struct ctx *c, size_t k, size_t i)
@@ -248,7 +242,9 @@ static void step_data(const struct ctx *c, const struct sk_step *s, struct sk_st
             (unsigned)s->n);
         return;
     }
-    say(res, plural("%" PRIu64 " bytes in %u segment", "%" PRIu64 " bytes in %u segments", segs),
+    say(res,
+        dngettext(SK_TEXTDOMAIN, "%" PRIu64 " bytes in %u segment",
+                  "%" PRIu64 " bytes in %u segments", segs),
         bytes, segs);
     pass(res);
 }
@@ -582,11 +578,13 @@ static void step_connections(const struct ctx *c, const struct sk_step *s,
             done, (unsigned)s->n);
         return;
     }
-    say(res, plural("%u connection completed its handshake (the packet is its third "
-                    "handshake packet)",
-                    "%u connections completed their handshakes (the packets are their third "
-                    "handshake packets)",
-                    done),
+    say(res,
+        dngettext(SK_TEXTDOMAIN,
+                  "%u connection completed its handshake (the packet is its third handshake "
+                  "packet)",
+                  "%u connections completed their handshakes (the packets are their third "
+                  "handshake packets)",
+                  done),
         done);
     pass(res);
 }
@@ -853,14 +851,16 @@ static void step_count_event(const struct ctx *c, const struct sk_step *s,
             say(res, "%s", _("no segment was sent twice: no retransmission in this connection"));
             return;
         }
-        say(res, plural("%u retransmission (%u fast)", "%u retransmissions (%u fast)", count),
+        say(res,
+            dngettext(SK_TEXTDOMAIN, "%u retransmission (%u fast)",
+                      "%u retransmissions (%u fast)", count),
             count, fast);
     } else {
         if (count == 0) {
             say(res, "%s", _("no duplicate ACK in this connection"));
             return;
         }
-        say(res, plural("%u duplicate ACK", "%u duplicate ACKs", count), count);
+        say(res, dngettext(SK_TEXTDOMAIN, "%u duplicate ACK", "%u duplicate ACKs", count), count);
     }
     if (count >= s->n)
         pass(res);
@@ -1011,7 +1011,9 @@ static void step_datagrams(const struct ctx *c, const struct sk_step *s, struct 
             (unsigned)s->n);
         return;
     }
-    say(res, plural("%u datagram of %s bytes", "%u datagrams of %s bytes", count), count, sizes);
+    say(res,
+        dngettext(SK_TEXTDOMAIN, "%u datagram of %s bytes", "%u datagrams of %s bytes", count),
+        count, sizes);
     pass(res);
 }
 
@@ -1265,8 +1267,8 @@ static void step_boundaries(const struct ctx *c, const struct sk_step *s,
         return;
     }
     say(res,
-        plural("%zu recvfrom() call returned one datagram's bytes",
-               "%zu recvfrom() calls, each returned one datagram's bytes", nmatched),
+        dngettext(SK_TEXTDOMAIN, "%zu recvfrom() call returned one datagram's bytes",
+                  "%zu recvfrom() calls, each returned one datagram's bytes", nmatched),
         nmatched);
     pass(res);
 }
