@@ -6,6 +6,7 @@
 #   make bench      benchmarks against tcpdump (and termshark where installed)
 #   make captures   regenerate captures/*.pcap from the labs (needs root)
 #   make install    install into $(DESTDIR)$(PREFIX)
+#   make po         update po/sockscope.pot and po/*.po from the sources (po/README.md)
 #
 # Variables: WERROR=1 (warnings are errors; CI sets it), SAN=1 (AddressSanitizer +
 # UndefinedBehaviorSanitizer build under build/san/), V=1 (show commands).
@@ -31,7 +32,7 @@ else
 endif
 
 # Which goals need the libraries: everything but cleaning and help.
-NOCONFIG_GOALS := clean distclean help
+NOCONFIG_GOALS := clean distclean help po
 ifneq ($(filter-out $(NOCONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(CONFIG)
 endif
@@ -79,7 +80,7 @@ PO_FILES  := $(wildcard po/*.po)
 MO_FILES  := $(PO_FILES:po/%.po=build/locale/%/LC_MESSAGES/sockscope.mo)
 
 .PHONY: all test unit demo bench captures install uninstall clean distclean help \
-        san test-deps check-tools
+        san test-deps check-tools po
 all: $(LIB) $(SOCKSCOPE) $(LABS) $(MO_FILES)
 
 help:
@@ -189,6 +190,9 @@ bench: all $(BENCHES)
 
 captures: all
 	$(Q)scripts/make-captures
+
+po:
+	$(Q)scripts/update-po
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

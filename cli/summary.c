@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "convtext.h"
 #include "i18n.h"
+#include "layout.h"
 
 struct summary_ctx {
     unsigned long long packets;  /* every packet read */
@@ -47,10 +48,22 @@ int cli_summary(const struct cli_opts *o)
     if (s.outside || s.damaged)
         out_printf(&out, _("%llu packets belong to no conversation; %llu are truncated or invalid\n"),
                    s.outside, s.damaged);
-    if (n > 0)
-        out_printf(&out, "%5s %-6s %-47s %15s %21s %10s  %s\n", _("conv"), _("proto"),
-                   _("client -> server"), _("packets c>s/s>c"), _("data bytes c>s/s>c"),
-                   _("duration"), _("how it went"));
+    if (n > 0) {
+        /* The columns of the rows below, by display width: a translated
+         * heading may be wide characters. */
+        layout_rpad(&out, _("conv"), 5);
+        out_putc(&out, ' ');
+        layout_pad(&out, _("proto"), 6);
+        out_putc(&out, ' ');
+        layout_pad(&out, _("client -> server"), 47);
+        out_putc(&out, ' ');
+        layout_rpad(&out, _("packets c>s/s>c"), 15);
+        out_putc(&out, ' ');
+        layout_rpad(&out, _("data bytes c>s/s>c"), 21);
+        out_putc(&out, ' ');
+        layout_rpad(&out, _("duration"), 10);
+        out_printf(&out, "  %s\n", _("how it went"));
+    }
     for (size_t i = 0; i < n && !out.failed; i++) {
         const struct sk_conv *c = sk_convtab_get(t, (uint32_t)i);
         if (o->conv >= 0 && (long)i != o->conv)

@@ -127,6 +127,11 @@ static void set_geometry(struct geom *g, int width, uint32_t max_n, double max_t
     g->width = (size_t)width;
     g->numw = digits(max_n) < 3 ? 3 : digits(max_n);
     g->timew = digits((unsigned long long)max_t) + 7; /* "12.345678" */
+    /* Room for the column titles too, in whatever language. */
+    if (g->numw < sk_text_width(_("No.")))
+        g->numw = sk_text_width(_("No."));
+    if (g->timew < sk_text_width(_("Time")))
+        g->timew = sk_text_width(_("Time"));
     size_t prefix = g->numw + 1 + g->timew + 1;
     g->lane = prefix + STATE_W + 1;
     size_t rest = g->width > g->lane + STATE_W + 1 ? g->width - g->lane - STATE_W - 1 : 0;

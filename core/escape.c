@@ -339,10 +339,8 @@ bool sk_text_next_line(const char **s, size_t width, const char **line, size_t *
     }
     size_t n = sk_text_fit(p, width, NULL);
     if (p[n] != '\0') {
-        /* Break at the last space that fits, if there is one. */
-        size_t cut = n;
-        while (cut > 0 && p[cut] != ' ')
-            cut--;
+        /* Break at the last space that fits, or between Chinese characters. */
+        size_t cut = sk_text_break(p, n);
         if (cut > 0) {
             n = cut;
         } else if (n == 0) { /* a character wider than the line: take it anyway */
@@ -354,4 +352,59 @@ bool sk_text_next_line(const char **s, size_t width, const char **line, size_t *
     *len = n;
     *s = p + n;
     return true;
+}
+
+/* Characters a line must not start with, or end with (CJK line breaking's
+ * kinsoku rule, the common part): closing and opening punctuation. */
+static bool no_line_start(uint32_t cp)
+{
+    static const struct range r[] = {
+        {0x0021, 0x0022}, {0x0025, 0x0025}, {0x0027, 0x0027}, {0x0029, 0x0029},
+        {0x002c, 0x002c}, {0x002e, 0x002e}, {0x003a, 0x003b}, {0x003f, 0x003f},
+        {0x005d, 0x005d}, {0x007d, 0x007d}, {0x2019, 0x2019}, {0x201d, 0x201d},
+        {0x2026, 0x2026}, {0x3001, 0x3002}, {0x3009, 0x3009}, {0x300b, 0x300b},
+        {0x300d, 0x300d}, {0x300f, 0x300f}, {0x3011, 0x3011}, {0xff01, 0xff01},
+        {0xff09, 0xff09}, {0xff0c, 0xff0c}, {0xff0e, 0xff0e}, {0xff1a, 0xff1b},
+        {0xff1f, 0xff1f}, {0xff3d, 0xff3d}, {0xff5d, 0xff5d},
+    };
+    return in_ranges(r, sizeof r / sizeof r[0], cp);
+}
+
+static bool no_line_end(uint32_t cp)
+{
+    static const struct range r[] = {
+        {0x0022, 0x0022}, {0x0027, 0x0028}, {0x005b, 0x005b}, {0x007b, 0x007b},
+        {0x2018, 0x2018}, {0x201c, 0x201c}, {0x3008, 0x3008}, {0x300a, 0x300a},
+        {0x300c, 0x300c}, {0x300e, 0x300e}, {0x3010, 0x3010}, {0xff08, 0xff08},
+        {0xff3b, 0xff3b}, {0xff5b, 0xff5b},
+    };
+    return in_ranges(r, sizeof r / sizeof r[0], cp);
+}
+
+size_t sk_text_break(const char *str, size_t fit)
+{
+    const uint8_t *s = (const uint8_t *)str;
+    size_t len = strlen(str), best = 0, i = 0;
+    uint32_t prev = 0;
+    bool prev_wide = false;
+    while (i <= fit && i < len) {
+        uint32_t cp;
+        size_t cl = utf8_decode(s + i, len - i, &cp);
+        if (cl == 0) {
+            cp = 0xfffd; /* a stray byte: one narrow column */
+            cl = 1;
+        }
+        bool wide_cp = in_ranges(wide, sizeof wide / sizeof wide[0], cp);
+        if (i > 0) {
+            if (cp == ' ')
+                best = i;
+            else if ((wide_cp || prev_wide) && prev != ' ' && !no_line_start(cp) &&
+                     !no_line_end(prev))
+                best = i;
+        }
+        prev = cp;
+        prev_wide = wide_cp;
+        i += cl;
+    }
+    return best;
 }

@@ -45,4 +45,12 @@ size_t sk_text_fit(const char *s, size_t cols, size_t *used);
  * *len get it, *s moves past it. False when *s has nothing left but spaces. */
 bool sk_text_next_line(const char **s, size_t width, const char **line, size_t *len);
 
+/* Where to break a line of UTF-8 text s whose first fit bytes fit and whose
+ * character at s[fit] does not: the last place within s[0..fit] that is a
+ * space, or lies between two characters of which one is wide (Chinese has
+ * no spaces between words), but neither before closing punctuation ("，。）")
+ * nor after opening ("（"). Returns its index (the line is s[0..index), the
+ * spaces there are the caller's to skip), or 0 when there is none. */
+size_t sk_text_break(const char *s, size_t fit);
+
 #endif

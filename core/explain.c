@@ -55,7 +55,9 @@ static void say(struct out *o, const char *fmt, ...)
     if (o->sentences >= o->max || o->n == 0 || o->len + 1 >= o->n)
         return;
     size_t start = o->len;
-    if (o->sentences > 0) {
+    /* Sentences are joined by a space, but not after a wide full stop ("。"
+     * of a translation: it has its own room). */
+    if (o->sentences > 0 && o->len > 0 && (unsigned char)o->buf[o->len - 1] < 0x80) {
         o->buf[o->len++] = ' ';
         o->buf[o->len] = '\0';
     }

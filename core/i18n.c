@@ -55,8 +55,25 @@ static bool build_tree_dir(char *dir, size_t n)
     return false;
 }
 
+/* "zh" when the environment asks for a Chinese locale that setlocale could
+ * not set (not generated on this machine: `locale -a` lacks it), which
+ * leaves the C locale, where gettext would answer in English. */
+static const char *missing_chinese_locale(void)
+{
+    const char *want = getenv("LC_ALL");
+    if (!want || !*want)
+        want = getenv("LC_MESSAGES");
+    if (!want || !*want)
+        want = getenv("LANG");
+    const char *cur = setlocale(LC_MESSAGES, NULL);
+    bool c_locale = !cur || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0;
+    return c_locale && want && strncmp(want, "zh", 2) == 0 ? "zh" : NULL;
+}
+
 int sk_i18n_init(const char *lang, char *err)
 {
+    if (!lang)
+        lang = missing_chinese_locale();
     if (lang) {
         if (strcmp(lang, "zh") == 0 || strcmp(lang, "zh_CN") == 0) {
             setenv("LANGUAGE", "zh_CN", 1);

@@ -32,8 +32,9 @@ static inline const char *sk_tr(const char *msgid)
 /* Selects the language and finds the catalogues. lang is "zh", "en" or NULL
  * (from the locale: LANGUAGE, LC_ALL, LC_MESSAGES, LANG). Catalogues are looked
  * for next to the program (build/locale, for a program run from its build tree)
- * and in SK_LOCALEDIR. Call once, after setlocale(LC_ALL, ""). Returns 0, or -1
- * with err when lang is not one we ship. */
+ * and in SK_LOCALEDIR. A Chinese locale asked for (LANG=zh_CN.UTF-8) but not
+ * generated on the machine counts as "zh". Call once, after
+ * setlocale(LC_ALL, ""). Returns 0, or -1 with err when lang is not one we ship. */
 int sk_i18n_init(const char *lang, char *err);
 
 #endif

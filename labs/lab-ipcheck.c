@@ -119,6 +119,7 @@ static bool is_ipv6(const char *s)
         /* The zone: which interface a link-local address is on. */
         const char *z = pct + 1;
         if (*z == '\0') {
+            /* xgettext:no-c-format */
             why = N_("the zone after '%' is empty");
             return false;
         }

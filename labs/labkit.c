@@ -21,6 +21,9 @@
 #define SK_LOCALEDIR "/usr/local/share/locale"
 #endif
 
+/* --lang named a language we have (or was not given). */
+static bool lang_ok = true;
+
 struct lk_state lk = {
     .prog = "lab",
     .control_fd = -1,
@@ -62,6 +65,48 @@ static void find_catalogue(void)
     bindtextdomain("sockscope", SK_LOCALEDIR);
 }
 
+/* The value of --lang in argv (before any "--"), or NULL. */
+static const char *lang_option(int argc, char **argv)
+{
+    const char *lang = NULL;
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+            lang = argv[++i];
+        else if (strncmp(argv[i], "--lang=", 7) == 0)
+            lang = argv[i] + 7;
+    }
+    return lang;
+}
+
+/* As sockscope's --lang (core/i18n.c): lang is "zh", "zh_CN", "en", or NULL
+ * for the locale's; a Chinese locale that is not generated on this machine
+ * (setlocale fell back to C) counts as "zh". False when lang is none of these. */
+static bool choose_language(const char *lang)
+{
+    const char *cur = setlocale(LC_MESSAGES, NULL);
+    bool c_locale = !cur || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0;
+    if (!lang) {
+        const char *want = getenv("LC_ALL");
+        if (!want || !*want)
+            want = getenv("LC_MESSAGES");
+        if (!want || !*want)
+            want = getenv("LANG");
+        if (!c_locale || !want || strncmp(want, "zh", 2) != 0)
+            return true;
+        lang = "zh";
+    }
+    if (strcmp(lang, "zh") == 0 || strcmp(lang, "zh_CN") == 0)
+        setenv("LANGUAGE", "zh_CN", 1);
+    else if (strcmp(lang, "en") == 0)
+        setenv("LANGUAGE", "en", 1);
+    else
+        return false;
+    /* gettext ignores LANGUAGE under the C locale: make it UTF-8 at least. */
+    if (c_locale && !setlocale(LC_ALL, "C.UTF-8"))
+        setlocale(LC_ALL, "C.utf8");
+    return true;
+}
+
 void lk_init(const char *prog, int argc, char **argv)
 {
     lk.prog = prog;
@@ -70,6 +115,8 @@ void lk_init(const char *prog, int argc, char **argv)
     lk.out = stdout;
     lk.pid = (int32_t)getpid();
     setlocale(LC_ALL, "");
+    /* --lang acts before any message: found here, checked by lk_options. */
+    lang_ok = choose_language(lang_option(argc, argv));
     find_catalogue();
     bind_textdomain_codeset("sockscope", "UTF-8");
     /* Line by line even into a pipe or a file: a server's children print
@@ -164,8 +211,13 @@ static const struct lk_opt common_opts[] = {
      N_("also print every system call with its result and kernel TCP state"), NULL},
     {NULL, LK_FLAG, NULL, 0, 0, NULL, NULL, NULL}};
 
+static const char *opt_lang;
+
+/* Every lab's: --help first (lk_options tells it by its address), --lang. */
 static const struct lk_opt help_opt[] = {
     {"help", LK_FLAG, &opt_help, 0, 0, NULL, N_("show this help and exit"), NULL},
+    {"lang", LK_TEXT, &opt_lang, 0, 0, "zh|en",
+     N_("language of the messages (default: the locale's)"), NULL},
     {NULL, LK_FLAG, NULL, 0, 0, NULL, NULL, NULL}};
 
 static void help_line(const struct lk_opt *o)
@@ -205,7 +257,8 @@ static void print_help(const struct lk_opt *opts, const struct lk_usage *u)
     if (u->sockets)
         for (const struct lk_opt *o = common_opts; o->name; o++)
             help_line(o);
-    help_line(help_opt);
+    for (const struct lk_opt *o = help_opt; o->name; o++)
+        help_line(o);
     printf("\n");
     if (u->sockets)
         printf(_("Addresses are numeric (127.0.0.1, ::1), like Node's host option.\n"));
@@ -331,6 +384,8 @@ int lk_options(int argc, char **argv, const struct lk_opt *opts, const struct lk
             lk_exit(LK_EXIT_OK);
         }
     }
+    if (!lang_ok && opt_lang)
+        lk_usage_error(_("unknown language '%s': use --lang zh or --lang en."), opt_lang);
     int first = argc - nops;
     for (int k = 0; k < nops; k++)
         argv[first + k] = operands[k];

@@ -5,6 +5,7 @@
 
 #include "convtext.h"
 #include "decode.h"
+#include "escape.h"
 #include "follow.h"
 #include "i18n.h"
 #include "tcp.h"
@@ -57,21 +58,40 @@ void view_convs(struct tui *t)
         t->conv_top = t->conv_sel - (size_t)rows + 1;
     struct sk_conv c;
     /* The endpoints column as wide as the widest pair shown. */
-    int pairw = (int)strlen(_("client -> server"));
+    int pairw = (int)sk_text_width(_("client -> server"));
     for (int row = 0; row < rows; row++) {
         char pair[2 * SK_ADDRSTRLEN + 8];
         size_t id = t->conv_top + (size_t)row;
         if (id >= n || !sk_session_conv(t->s, (uint32_t)id, &c))
             break;
-        int w = (int)strlen(endpoints(&c, pair, sizeof pair));
+        int w = (int)sk_text_width(endpoints(&c, pair, sizeof pair));
         if (w > pairw)
             pairw = w;
     }
-    char head[512];
-    snprintf(head, sizeof head, "%5s %-6s %-*s %11s %15s %10s  %s", _("conv"), _("proto"), pairw,
-             _("client -> server"), _("packets c/s"), _("bytes c/s"), _("duration"),
-             _("how it went"));
-    crt_put(t, 1, 0, COLS, head, UI_HEADER, true);
+    /* The headings over the columns of "%5u %-6s %-*s %11s %15s %10s  %s", by
+     * display width (a translated heading may be wide characters). */
+    const struct {
+        const char *text;
+        int w;       /* column width; 0: the rest of the line */
+        bool right;  /* right-aligned */
+        int gap;     /* spaces after it */
+    } heads[] = {
+        {_("conv"), 5, true, 1},         {_("proto"), 6, false, 1},
+        {_("client -> server"), pairw, false, 1}, {_("packets c/s"), 11, true, 1},
+        {_("bytes c/s"), 15, true, 1},   {_("duration"), 10, true, 2},
+        {_("how it went"), 0, false, 0},
+    };
+    crt_put(t, 1, 0, COLS, "", UI_HEADER, true);
+    int x = 0;
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0] && x < COLS; i++) {
+        int w = heads[i].w ? heads[i].w : COLS - x;
+        int tw = (int)sk_text_width(heads[i].text);
+        if (heads[i].right && tw < w)
+            crt_put(t, 1, x + w - tw, tw, heads[i].text, UI_HEADER, false);
+        else
+            crt_put(t, 1, x, w, heads[i].text, UI_HEADER, false);
+        x += w + heads[i].gap;
+    }
     for (int row = 0; row < rows; row++) {
         size_t id = t->conv_top + (size_t)row;
         if (id >= n || !sk_session_conv(t->s, (uint32_t)id, &c))

@@ -92,15 +92,22 @@ void view_list(struct tui *t, struct rect r)
     else
         snprintf(tmax, sizeof tmax, "0.000000");
     int timew = (int)strlen(tmax);
+    if (timew < (int)sk_text_width(_("Time")))
+        timew = (int)sk_text_width(_("Time"));
+    if (numw < (int)sk_text_width(_("No.")))
+        numw = (int)sk_text_width(_("No."));
     int tagw = r.w >= 100 ? TAG_W + 2 : TAG_W;
     int sumx = numw + 1 + timew + 1 + tagw + 1;
 
-    /* The heading is the pane's title. */
-    char head[512];
-    snprintf(head, sizeof head, "%*s %-*s %-*s %s", numw, _("No."), timew, _("Time"), tagw,
-             _("Event"), _("Summary (tcpdump -n)"));
+    /* The heading is the pane's title, each word over its column (by display
+     * width: a translated heading may be wide characters). */
     int e = t->focus == PANE_LIST ? UI_TITLE_FOCUS : UI_TITLE;
-    crt_put(t, r.y, r.x, r.w, head, e, true);
+    crt_put(t, r.y, r.x, r.w, "", e, true);
+    crt_put_right(t, r.y, r.x, numw, _("No."), e);
+    crt_put(t, r.y, r.x + numw + 1, timew, _("Time"), e, false);
+    crt_put(t, r.y, r.x + numw + 1 + timew + 1, tagw, _("Event"), e, false);
+    if (sumx < r.w)
+        crt_put(t, r.y, r.x + sumx, r.w - sumx, _("Summary (tcpdump -n)"), e, false);
 
     if (rows <= 0)
         return;

@@ -237,6 +237,31 @@ START_TEST(test_fit_and_wrap_by_columns)
 }
 END_TEST
 
+/* Line breaks: at spaces as before; in Chinese between characters, never
+ * before a closing mark nor after an opening one. */
+START_TEST(test_line_breaks)
+{
+    const char *en = "ack 14 = 1 + 13 bytes";
+    ck_assert_uint_eq(sk_text_break(en, 10), 10);  /* the space at 10 */
+    ck_assert_uint_eq(sk_text_break(en, 9), 8);    /* "ack 14 =" */
+    ck_assert_uint_eq(sk_text_break(en, 7), 6);    /* "ack 14" */
+    ck_assert_uint_eq(sk_text_break("HelloWorld!!!", 5), 0);
+    /* 客户端发送SYN。 : 3 bytes a character */
+    const char *zh = "\xe5\xae\xa2\xe6\x88\xb7\xe7\xab\xaf\xe5\x8f\x91\xe9\x80\x81SYN\xe3\x80\x82";
+    ck_assert_uint_eq(sk_text_break(zh, 6), 6);    /* 客户|端 */
+    ck_assert_uint_eq(sk_text_break(zh, 7), 6);    /* never inside a character */
+    ck_assert_uint_eq(sk_text_break(zh, 16), 15);  /* 发送|SYN: before the letters */
+    ck_assert_uint_eq(sk_text_break(zh, 18), 15);  /* not inside SYN, not before 。 */
+    /* 窗口（window）: no break after （ nor before ） */
+    const char *paren = "\xe7\xaa\x97\xe5\x8f\xa3\xef\xbc\x88window\xef\xbc\x89";
+    ck_assert_uint_eq(sk_text_break(paren, 9), 6);   /* 窗口|（ */
+    ck_assert_uint_eq(sk_text_break(paren, 15), 6);
+    ck_assert_uint_eq(sk_text_break("a\xe4\xbd\xa0 b", 4), 4);  /* the space wins when later */
+    ck_assert_uint_eq(sk_text_break("", 0), 0);
+    ck_assert_uint_eq(sk_text_break("\xff\xfe", 1), 0);            /* stray bytes: narrow */
+}
+END_TEST
+
 Suite *escape_suite(void); /* found by the runner (tests/unit/main.c) */
 
 Suite *escape_suite(void)
@@ -245,6 +270,7 @@ Suite *escape_suite(void)
     TCase *tc = tcase_create("Core");
     tcase_add_test(tc, test_plain_text_kept);
     tcase_add_test(tc, test_widths);
+    tcase_add_test(tc, test_line_breaks);
     suite_add_tcase(s, tc);
     TCase *th = tcase_create("Hostile");
     tcase_add_test(th, test_terminal_attacks_neutralised);
