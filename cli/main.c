@@ -94,11 +94,16 @@ int main(int argc, char **argv)
         return SK_EXIT_USAGE;
     }
 
-    /* Sub-commands have options of their own. */
-    if (argc > 1 && strcmp(argv[1], "check") == 0)
-        return cli_check(argc - 1, argv + 1);
-    if (argc > 1 && strcmp(argv[1], "record") == 0)
-        return cli_record(argc - 1, argv + 1);
+    /* Sub-commands have options of their own; only --lang (read above) may
+     * come before their name: `sockscope --lang zh check ...`. */
+    int sub = 1;
+    while (sub < argc && (strncmp(argv[sub], "--lang=", 7) == 0 ||
+                          (strcmp(argv[sub], "--lang") == 0 && sub + 1 < argc)))
+        sub += strcmp(argv[sub], "--lang") == 0 ? 2 : 1;
+    if (sub < argc && strcmp(argv[sub], "check") == 0)
+        return cli_check(argc - sub, argv + sub);
+    if (sub < argc && strcmp(argv[sub], "record") == 0)
+        return cli_record(argc - sub, argv + sub);
 
     static const struct option longopts[] = {
         {"read", required_argument, NULL, 'r'},

@@ -1437,6 +1437,13 @@ void sk_check_run(const struct sk_scenario *sc, const struct sk_check_input *in,
         }
         if (res->verdict != SK_SKIP)
             res->verdict = s->info ? SK_INFO : res->holds ? SK_PASS : SK_FAIL;
+        /* Evidence in file order, as a reader looks the packets up. */
+        for (unsigned a = 1; a < res->npackets; a++)
+            for (unsigned b = a; b > 0 && res->packets[b - 1] > res->packets[b]; b--) {
+                uint32_t t = res->packets[b];
+                res->packets[b] = res->packets[b - 1];
+                res->packets[b - 1] = t;
+            }
         switch (res->verdict) {
         case SK_PASS: rep->passed++; break;
         case SK_FAIL: rep->failed++; break;

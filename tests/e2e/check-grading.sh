@@ -21,6 +21,13 @@ t_match "the failing step says who closed first instead" \
     "^  FAIL  the client closes first: the first FIN is the client's — the server sent the first FIN \(packet [0-9]+\), not the client  \(packet [0-9]+\)$" "$out"
 t_contains "the verdict" "result: FAIL (4 of 5 steps passed, 1 failed, 0 not checked)" "$out"
 
+# In Chinese (--lang before or after the sub-command's name).
+out=$("$SOCKSCOPE" --lang zh check handshake "$C/time-wait.pcap")
+t_status "--lang zh check: the same verdict" 1 "$?"
+t_match "--lang zh check: the failing step in Chinese" \
+    '^  FAIL  客户端先关闭：第一个 FIN 是客户端的 — 第一个 FIN 是服务器发的（数据包 [0-9]+），不是客户端' "$out"
+t_contains "check --lang zh: the same" "结果：通过" "$("$SOCKSCOPE" check --lang zh handshake "$C/handshake.pcap")"
+
 # Event steps: graded with the sidecar, skipped without it, never failed.
 out=$("$SOCKSCOPE" check time-wait "$C/time-wait.pcap")
 t_status "time-wait passes with its events" 0 "$?"
