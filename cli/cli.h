@@ -93,6 +93,12 @@ int cli_text(const struct cli_opts *o);
 int cli_json(const struct cli_opts *o);
 int cli_summary(const struct cli_opts *o);
 
+/* Sub-commands, given their own argv (argv[0] is the sub-command's name);
+ * each returns its exit status. check: 0 pass, 1 fail, 2 unusable input or
+ * usage (check.c); record: SK_EXIT_* (record.c). */
+int cli_check(int argc, char **argv);
+int cli_record(int argc, char **argv);
+
 /* Terminal width for text output: --width, the terminal's, $COLUMNS, or 80. */
 int cli_width(const struct cli_opts *o);
 

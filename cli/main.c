@@ -25,6 +25,8 @@ static void usage(FILE *f)
             "  sockscope --text -r FILE [--conv N] [--width N]  annotated ladder per conversation\n"
             "  sockscope --json -r FILE [--explain]     one JSON object per packet (docs/json.md)\n"
             "  sockscope --summary -r FILE              the conversations table, fast\n"
+            "  sockscope check SCENARIO FILE|DIR...     grade captures against a scenario\n"
+            "  sockscope record SCENARIO -w FILE        run a scenario's labs, capture it\n"
             "\n"
             "Options:\n"
             "  -r, --read FILE        read a pcap or pcapng capture\n"
@@ -91,6 +93,17 @@ int main(int argc, char **argv)
         cli_error("%s", err);
         return SK_EXIT_USAGE;
     }
+
+    /* Sub-commands have options of their own; only --lang (read above) may
+     * come before their name: `sockscope --lang zh check ...`. */
+    int sub = 1;
+    while (sub < argc && (strncmp(argv[sub], "--lang=", 7) == 0 ||
+                          (strcmp(argv[sub], "--lang") == 0 && sub + 1 < argc)))
+        sub += strcmp(argv[sub], "--lang") == 0 ? 2 : 1;
+    if (sub < argc && strcmp(argv[sub], "check") == 0)
+        return cli_check(argc - sub, argv + sub);
+    if (sub < argc && strcmp(argv[sub], "record") == 0)
+        return cli_record(argc - sub, argv + sub);
 
     static const struct option longopts[] = {
         {"read", required_argument, NULL, 'r'},
