@@ -47,8 +47,6 @@ answers() { sed -n 's/^### \([0-9]\{1,\}\)\. .*/\1/p' "$1"; }
 # checks FILE: its <!-- check: ... --> lines, as written.
 checks() { grep -E '^<!-- check: .* -->$' "$1"; }
 
-sheet_of() { echo "$LABS/$1"; }
-
 i=0
 sheets=()   # "path scenario" of every sheet, both languages
 for s in $scenarios; do
