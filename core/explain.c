@@ -304,8 +304,8 @@ static void say_data(struct out *o, const struct ctx *x, bool lng)
             x->len, x->seq, last);
         return;
     }
-    say(o, _("write() put %u bytes on the wire: seq %u is the first, and the next segment "
-             "starts at %u (%u + %u)."),
+    say(o, _("%u bytes from write() go on the wire (one call, or several that TCP joined): "
+             "seq %u is the first, and the next segment starts at %u (%u + %u)."),
         x->len, x->seq, x->seq + x->len, x->seq, x->len);
     say_ack_arithmetic(o, x);
     say(o, x->dir ? _("The client's read() returns these bytes; TCP keeps no message "
