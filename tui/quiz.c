@@ -205,20 +205,21 @@ int quiz_explain(struct tui *t, struct rect r, int y)
     if (t->prompt == PROMPT_QUIZ && q->target < t->count) {
         const struct sk_rec *rec = sk_session_rec(t->s, q->target);
         char done[256];
-        int n = snprintf(text, sizeof text,
-                         _("Guess packet %u (%s, %u bytes of data): its flags, its seq and ack, "
-                           "and each side's state after it."),
-                         rec->n, sk_rec_dir(rec) == SK_C2S ? _("client -> server")
-                                                           : _("server -> client"),
-                         (unsigned)rec->len);
-        so_far(q, done, sizeof done);
-        if (done[0] && n > 0 && (size_t)n < sizeof text)
-            n += snprintf(text + n, sizeof text - (size_t)n, " %s %s", _("So far:"), done);
+        snprintf(text, sizeof text,
+                 _("Guess packet %u (%s, %u bytes of data): its flags, its seq and ack, and each "
+                   "side's state after it."),
+                 rec->n, sk_rec_dir(rec) == SK_C2S ? _("client -> server") : _("server -> client"),
+                 (unsigned)rec->len);
         int used = 0;
         /* What was wrong with the part typed (the hint line holds the prompt). */
         if (t->msg[0])
             used += crt_wrap(t, y, r.x + 1, r.w - 2, h, t->msg, t->msg_error ? UI_ERROR : UI_MESSAGE);
         used += crt_wrap(t, y + used, r.x + 1, r.w - 2, h - used, text, UI_PROMPT);
+        so_far(q, done, sizeof done);
+        if (done[0] && used < h) {
+            snprintf(text, sizeof text, "%s %s", _("So far:"), done);
+            used += crt_wrap(t, y + used, r.x + 1, r.w - 2, h - used, text, UI_PROMPT);
+        }
         if (q->part >= SK_QUIZ_CLIENT && used < h) {
             sk_quiz_state_list(text, sizeof text);
             used += crt_wrap(t, y + used, r.x + 1, r.w - 2, h - used, text, UI_PROMPT);

@@ -185,9 +185,9 @@ int tui_run(const struct cli_opts *o, struct sk_session *s, struct ui_demo *demo
         t->bench = fopen(bl, "a");
 
     if (crt_init(t, err) < 0) {
+        sk_session_close(s, NULL);
         if (demo)
             demo_stop(t);
-        sk_session_close(s, NULL);
         tui_free(t);
         cli_error("%s", err);
         return SK_EXIT_USAGE;
@@ -254,10 +254,6 @@ int tui_run(const struct cli_opts *o, struct sk_session *s, struct ui_demo *demo
     }
 
     crt_done(t);
-    /* The labs stop while our handlers still stand: a second ^C must not
-     * leave them running, or the namespaces behind. */
-    if (t->demo)
-        demo_stop(t);
     sk_session_info(s, &t->info);
     int status = t->info.failed ? SK_EXIT_INPUT : SK_EXIT_OK;
     if (t->info.failed)
@@ -268,6 +264,11 @@ int tui_run(const struct cli_opts *o, struct sk_session *s, struct ui_demo *demo
         cli_error("%s", err);
         status = SK_EXIT_INPUT;
     }
+    /* A demo's labs stop while our handlers still stand (a second ^C must
+     * not leave them running, or the namespaces behind), and after the
+     * capture closed (it may be inside those namespaces). */
+    if (t->demo)
+        demo_stop(t);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);
