@@ -22,6 +22,14 @@ static void put(char *buf, size_t n, size_t *len, const char *text)
     *len = at;
 }
 
+/* Sentences are joined by a space, but not after a wide full stop ("。" of
+ * a translation has its own room), as core/explain.c joins them. */
+static void sentence_gap(char *buf, size_t n, size_t *len)
+{
+    if (*len > 0 && (unsigned char)buf[*len - 1] < 0x80)
+        put(buf, n, len, " ");
+}
+
 /* The text without its leading and trailing blanks, copied into out. */
 static void trim(const char *text, char *out, size_t n)
 {
@@ -371,8 +379,7 @@ static void reveal_part(char *buf, size_t n, size_t *len, const char *what, cons
     else
         /* TRANSLATORS: "seq 1: wrong, it is 0." */
         snprintf(part, sizeof part, _("%s %s: wrong, it is %s."), what, guess, answer);
-    if (*len)
-        put(buf, n, len, " ");
+    sentence_gap(buf, n, len);
     put(buf, n, len, part);
 }
 
@@ -401,7 +408,7 @@ size_t sk_quiz_reveal(const struct sk_quiz_answer *a, const struct sk_quiz_answe
         reveal_part(buf, n, &len, _(who[side]), sk_state_name((enum sk_state)g->state[side]),
                     res->ok[SK_QUIZ_CLIENT + side], ans);
     }
-    put(buf, n, &len, " ");
+    sentence_gap(buf, n, &len);
     put(buf, n, &len, res->right ? _("All right!") : _("Not quite."));
     return len;
 }

@@ -298,6 +298,11 @@ void demo_draw(struct tui *t, int y_last, int y_status)
     }
     packets_text(t, d, pk, sizeof pk);
     snprintf(text, sizeof text, " %s: %s  %s %s", proc_name(d, d->last), call, t->g->to, pk);
+    if ((int)sk_text_width(text) > COLS && d->have_result && !hidden) {
+        /* Narrow: the call without its arguments, so that its packets show. */
+        sk_timeline_text(&d->result, SK_TL_RETURN, call, sizeof call);
+        snprintf(text, sizeof text, " %s: %s  %s %s", proc_name(d, d->last), call, t->g->to, pk);
+    }
     crt_put(t, y_last, 0, COLS, text, e, true);
 }
 

@@ -129,7 +129,9 @@ int quiz_submit(struct tui *t)
     size_t len = sk_quiz_reveal(&a, g, &res, q->reveal, sizeof q->reveal);
     char score[128];
     sk_quiz_score_text(&q->score, score, sizeof score);
-    snprintf(q->reveal + len, sizeof q->reveal - len, " %s", score);
+    /* No space after a wide full stop (a translation's "。"). */
+    bool gap = len > 0 && (unsigned char)q->reveal[len - 1] < 0x80;
+    snprintf(q->reveal + len, sizeof q->reveal - len, "%s%s", gap ? " " : "", score);
     q->reveal_frame = r->n;
     q->reveal_right = res.right;
     keys_select(t, q->target);
