@@ -192,6 +192,9 @@ quit_early() { # WHAT KEY...
     port=$(ui_screen | sed -nE 's/.*IP 127\.0\.0\.1\.[0-9]+ > 127\.0\.0\.1\.([0-9]+): Flags \[S\].*/\1/p' | head -1)
     t_match "$what: the port" '^[0-9]+$' "$port"
     t_true "$what: both labs run" test "$(pgrep -fc "lab-tcp-.*--port $port( |$)")" -eq 2
+    local dir
+    dir=$(pgrep -af "lab-tcp-server.*--port $port( |$)" | sed -nE 's/.*--control ([^ ]*)\/lab-[0-9]+\.ctl.*/\1/p')
+    t_match "$what: the labs' private folder" '^/.*/sockscope-demo\.[A-Za-z0-9]+$' "$dir"
     ui_keys "$@"
     ui_expect_exit "$what" 0
     t_true "$what: the labs were stopped" \
@@ -200,7 +203,7 @@ quit_early() { # WHAT KEY...
     ui_expect "$what: the terminal is sane" '^icanon echo *$'
     t_lacks "$what: no sanitizer report" "Sanitizer" "$(cat "$UI_ERR")"
     t_eq "$what: the namespaces are as they were" "$NETNS_BEFORE" "$(ip netns list 2>/dev/null | sort)"
-    t_eq "$what: the private folder is gone" "" "$(ls -d /tmp/sockscope-demo.* 2>/dev/null)"
+    t_true "$what: the private folder is gone" test -n "$dir" -a ! -e "$dir"
 }
 quit_early "q mid-demo" q
 quit_early "^C mid-demo" C-c
