@@ -423,6 +423,7 @@ static void conv_header(struct out *o, const struct geom *g, const struct sk_con
     out_puts(o, _("SERVER"));
     out_putc(o, '\n');
     if (c->proto == 6) {
+        before = sk_tcp_shown_states(&c->tcp, before);
         int cs = before & 0x0f, ss = before >> 4;
         out_spaces(o, g->numw + 1 + g->timew + 1);
         layout_pad(o, cs ? sk_state_name((enum sk_state)cs) : "", STATE_W);

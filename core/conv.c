@@ -419,7 +419,11 @@ void sk_conv_account(struct sk_conv *c, int dir, const struct sk_packet *p)
         c->first_n = p->n;
     }
     c->pkts[d]++;
-    c->bytes[d] += p->payload_len;
+    bool icmp_about_c = (p->l4 == SK_L4_ICMP || p->l4 == SK_L4_ICMP6) && c->proto != p->ip_proto;
+    if (icmp_about_c)
+        c->icmp[d]++;
+    else
+        c->bytes[d] += p->payload_len;
     c->wire[d] += p->wirelen;
     c->last_ts = p->ts_ns;
     c->last_n = p->n;

@@ -43,6 +43,8 @@ struct sk_conv {
     uint64_t pkts[2];        /* packets sent by the client [0] and by the server [1] */
     uint64_t bytes[2];       /* payload bytes sent by each (per the headers) */
     uint64_t wire[2];        /* frame bytes on the wire sent by each */
+    uint32_t icmp[2];        /* ICMP errors about it sent from each side (counted in
+                                pkts and wire, not in bytes: they carry no data of it) */
     int64_t first_ts, last_ts; /* ns since the epoch */
     uint32_t first_n, last_n;  /* frame numbers */
     struct sk_tcp_conv tcp;  /* TCP tracking (zero for other protocols) */
@@ -66,7 +68,8 @@ struct sk_conv *sk_convtab_find(struct sk_convtab *t, const struct sk_packet *p,
  * set as for a new conversation. NULL when out of memory. */
 struct sk_conv *sk_convtab_renew(struct sk_convtab *t, const struct sk_packet *p, int *dir);
 
-/* Counts packet p, sent by side dir, in c: pkts, bytes, wire, times, numbers. */
+/* Counts packet p, sent by side dir, in c: pkts, bytes, wire, times, numbers;
+ * an ICMP error about c's traffic counts in icmp instead of bytes. */
 void sk_conv_account(struct sk_conv *c, int dir, const struct sk_packet *p);
 
 /* Number of conversations so far, and conversation number id (NULL if none).

@@ -25,6 +25,16 @@ size_t sk_conv_summary(const struct sk_conv *c, char *buf, size_t n)
                      (unsigned long long)c->bytes[SK_SERVER],
                      _(sk_open_name((enum sk_open)c->tcp.opened)),
                      _(sk_end_name((enum sk_end)c->tcp.ended)), secs);
+    } else if (c->proto == 17 && c->icmp[SK_CLIENT] + c->icmp[SK_SERVER] > 0) {
+        w = snprintf(buf, n,
+                     _("Summary. %s: datagrams %llu, bytes %llu. %s: datagrams %llu, bytes %llu; "
+                       "ICMP errors back %llu. UDP has no connection: nothing opens or closes it. "
+                       "Lasted %.6f s."),
+                     a, (unsigned long long)(c->pkts[SK_CLIENT] - c->icmp[SK_CLIENT]),
+                     (unsigned long long)c->bytes[SK_CLIENT], b,
+                     (unsigned long long)(c->pkts[SK_SERVER] - c->icmp[SK_SERVER]),
+                     (unsigned long long)c->bytes[SK_SERVER],
+                     (unsigned long long)(c->icmp[SK_CLIENT] + c->icmp[SK_SERVER]), secs);
     } else if (c->proto == 17) {
         w = snprintf(buf, n,
                      _("Summary. %s: datagrams %llu, bytes %llu. %s: datagrams %llu, bytes %llu. "

@@ -141,6 +141,14 @@ static void ctx_init(struct ctx *x, const struct sk_rec *r, const struct sk_rec 
     states_before(r, prev, x->before);
     x->after[SK_CLIENT] = (uint8_t)sk_rec_client_state(r);
     x->after[SK_SERVER] = (uint8_t)sk_rec_server_state(r);
+    if (c && c->proto == 6) { /* what the whole capture showed (sk_tcp_shown_states) */
+        uint8_t b = sk_tcp_shown_states(&c->tcp, (uint8_t)(x->before[0] | x->before[1] << 4));
+        uint8_t a = sk_tcp_shown_states(&c->tcp, (uint8_t)(x->after[0] | x->after[1] << 4));
+        x->before[SK_CLIENT] = b & 0x0f;
+        x->before[SK_SERVER] = b >> 4;
+        x->after[SK_CLIENT] = a & 0x0f;
+        x->after[SK_SERVER] = a >> 4;
+    }
 }
 
 static const char *st(uint8_t s) { return sk_state_name((enum sk_state)s); }
@@ -296,8 +304,8 @@ static void say_data(struct out *o, const struct ctx *x, bool lng)
             x->len, x->seq, last);
         return;
     }
-    say(o, _("write() put %u bytes on the wire: seq %u is the first, and the next segment "
-             "starts at %u (%u + %u)."),
+    say(o, _("%u bytes from write() go on the wire (one call, or several that TCP joined): "
+             "seq %u is the first, and the next segment starts at %u (%u + %u)."),
         x->len, x->seq, x->seq + x->len, x->seq, x->len);
     say_ack_arithmetic(o, x);
     say(o, x->dir ? _("The client's read() returns these bytes; TCP keeps no message "

@@ -112,9 +112,11 @@ void sk_ladder_row(const struct sk_rec *r, const struct sk_rec *prev, const stru
     sk_explain_tag(r, row->tag);
 
     if (c && c->proto == 6) {
+        uint8_t now_states = sk_tcp_shown_states(&c->tcp, r->states);
+        uint8_t prev_states = prev ? sk_tcp_shown_states(&c->tcp, prev->states) : 0;
         for (int side = 0; side < 2; side++) {
-            int now = sk_rec_state(r, side);
-            int before = prev ? sk_rec_state(prev, side) : -1;
+            int now = side ? now_states >> 4 : now_states & 0x0f;
+            int before = !prev ? -1 : side ? prev_states >> 4 : prev_states & 0x0f;
             row->state[side] = sk_state_name((enum sk_state)now);
             row->changed[side] = now != before;
         }

@@ -450,3 +450,10 @@ uint32_t sk_tcp_rel_ack(const struct sk_tcp_conv *t, int dir, uint32_t ack)
     const struct sk_tcp_side *r = &t->side[dir ? 0 : 1];
     return (r->flags & SK_SIDE_ISN) ? ack - r->isn : 0;
 }
+
+uint8_t sk_tcp_shown_states(const struct sk_tcp_conv *t, uint8_t states)
+{
+    if (t->opened == SK_OPEN_REFUSED)
+        return (uint8_t)((states & 0x0f) | SK_ST_CLOSED << 4);
+    return states;
+}

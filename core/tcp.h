@@ -191,6 +191,13 @@ void sk_tcp_track(struct sk_tcp_conv *t, int dir, const struct sk_packet *p,
  * SK_EV_PORT_REUSE (Wireshark's "TCP port numbers reused"). */
 bool sk_tcp_is_new_connection(const struct sk_tcp_conv *t, int dir, const struct sk_packet *p);
 
+/* The two states (client in bits 0-3, server in bits 4-7, as sk_rec.states)
+ * that a ladder shows for a record of t, once the capture has been read:
+ * the record's own, except where later packets proved them wrong. A refused
+ * connection never had a server socket: its server side was CLOSED all
+ * along, not LISTEN then SYN_RECEIVED as the SYN alone suggested. */
+uint8_t sk_tcp_shown_states(const struct sk_tcp_conv *t, uint8_t states);
+
 /* Relative numbers as Wireshark shows them: seq relative to the sender's ISN,
  * ack relative to the receiver's (0 when that ISN is not known). */
 uint32_t sk_tcp_rel_seq(const struct sk_tcp_conv *t, int dir, uint32_t seq);

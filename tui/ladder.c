@@ -345,6 +345,7 @@ void view_ladder(struct tui *t, struct rect r)
         case L_HEAD: {
             uint8_t before = sk_session_conv_before(t->s, c->id);
             if (c->proto == 6) {
+                before = sk_tcp_shown_states(&c->tcp, before);
                 int cs = before & 0x0f, ss = before >> 4;
                 crt_put(t, y, g.cstate, STATE_W, cs ? sk_state_name((enum sk_state)cs) : "",
                         UI_STATE, false);

@@ -103,6 +103,12 @@ START_TEST(test_icmp_joins_the_datagram_it_answers)
     ck_assert_int_eq(sk_rec_kind(&run.rec[3]), SK_K_ICMP6);
     ck_assert_uint_eq(run.rec[3].conv, run.rec[2].conv);
     ck_assert_uint_eq(run.rec[3].aux, 1u << 8 | 4u);
+    /* The ICMP error counts as a packet from the server's side, not as data. */
+    const struct sk_conv *c = sk_convtab_get(sk_analyzer_convs(run.an), run.rec[0].conv);
+    ck_assert_uint_eq(c->pkts[SK_SERVER], 1);
+    ck_assert_uint_eq(c->icmp[SK_SERVER], 1);
+    ck_assert_uint_eq(c->bytes[SK_SERVER], 0);
+    ck_assert_uint_eq(c->bytes[SK_CLIENT], 13);
     sk_analyzer_free(run.an);
 }
 END_TEST

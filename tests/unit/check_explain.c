@@ -182,7 +182,7 @@ START_TEST(test_explain_data_and_acks)
     const char *t = explain(&l, &l.rec[3], SK_EXPLAIN_SHORT);
     ck_assert_str_eq(t, "The client sends 13 bytes (seq 1 to 13).");
     t = explain(&l, &l.rec[3], SK_EXPLAIN_LONG);
-    ck_says(t, "write() put 13 bytes on the wire: seq 1 is the first");
+    ck_says(t, "13 bytes from write() go on the wire (one call, or several that TCP joined): seq 1 is the first");
     ck_says(t, "the next segment starts at 14 (1 + 13)");
     ck_says(t, "ack 1 = 0 bytes received + 1 for the SYN.");
     ck_says(t, "The server's read() returns these bytes");
@@ -311,7 +311,7 @@ START_TEST(test_explain_half_close_midstream)
         tcp_seg(&l, SK_C2S, SK_TH_ACK | SK_TH_PSH, 5000, 9000, 13, 512, NULL);
     ck_assert(r->events & EV(SK_EV_MIDSTREAM));
     const char *t = explain(&l, r, SK_EXPLAIN_LONG);
-    ck_says(t, "write() put 13 bytes on the wire: seq 1 is the first");
+    ck_says(t, "13 bytes from write() go on the wire (one call, or several that TCP joined): seq 1 is the first");
     ck_says(t, "ack 1: everything before byte 1 has arrived.");
     r = tcp_seg(&l, SK_C2S, SK_TH_ACK | SK_TH_FIN, 5013, 9000, 0, 512, NULL);
     r = tcp_seg(&l, SK_S2C, SK_TH_ACK | SK_TH_PSH, 9000, 5014, 10, 512, NULL);

@@ -165,6 +165,28 @@ START_TEST(test_conversation_sentences)
 }
 END_TEST
 
+START_TEST(test_refused_server_was_closed_throughout)
+{
+    /* SYN then RST: the SYN alone suggested a listening server now in
+     * SYN_RECEIVED; the capture proved nothing listened. */
+    struct sk_rec syn = tcp_rec(SK_C2S, SK_TH_SYN, 1000, 0, 0, SK_ST_SYN_SENT, SK_ST_SYN_RECEIVED);
+    struct sk_rec rst = tcp_rec(SK_S2C, SK_TH_RST | SK_TH_ACK, 0, 1001, 0, SK_ST_CLOSED, SK_ST_CLOSED);
+    conv.tcp.opened = SK_OPEN_REFUSED;
+    struct sk_ladder_row row;
+    sk_ladder_row(&syn, NULL, &conv, NULL, 0, &row);
+    ck_assert_str_eq(row.state[SK_CLIENT], "SYN_SENT");
+    ck_assert_str_eq(row.state[SK_SERVER], "CLOSED");
+    sk_ladder_row(&rst, &syn, &conv, NULL, 0, &row);
+    ck_assert(!row.changed[SK_SERVER]);
+    ck_assert_uint_eq(sk_tcp_shown_states(&conv.tcp, (uint8_t)(SK_ST_CLOSED | SK_ST_LISTEN << 4)),
+                      SK_ST_CLOSED | SK_ST_CLOSED << 4);
+    /* A connection that opened keeps the record's states. */
+    conv.tcp.opened = SK_OPEN_HANDSHAKE;
+    sk_ladder_row(&syn, NULL, &conv, NULL, 0, &row);
+    ck_assert_str_eq(row.state[SK_SERVER], "SYN_RECEIVED");
+}
+END_TEST
+
 Suite *ladder_suite(void);
 Suite *ladder_suite(void)
 {
@@ -176,6 +198,7 @@ Suite *ladder_suite(void)
     tcase_add_test(tc, test_window_shown_when_it_matters);
     tcase_add_test(tc, test_udp_icmp_and_damaged_rows);
     tcase_add_test(tc, test_conversation_sentences);
+    tcase_add_test(tc, test_refused_server_was_closed_throughout);
     suite_add_tcase(s, tc);
     return s;
 }
