@@ -58,8 +58,11 @@ void sk_quiz_answer(const struct sk_rec *r, const struct sk_conv *c, struct sk_q
     a->has_ack = (r->flags & SK_TH_ACK) != 0;
     if (a->has_ack)
         a->ack = c ? sk_tcp_rel_ack(&c->tcp, dir, r->ack) : r->ack;
-    a->state[SK_CLIENT] = (uint8_t)sk_rec_client_state(r);
-    a->state[SK_SERVER] = (uint8_t)sk_rec_server_state(r);
+    /* The states the ladder shows once revealed: what the whole capture
+     * proved (a refused connection's server was CLOSED throughout). */
+    uint8_t st = c ? sk_tcp_shown_states(&c->tcp, r->states) : r->states;
+    a->state[SK_CLIENT] = (uint8_t)(st & 0x0f);
+    a->state[SK_SERVER] = (uint8_t)(st >> 4);
 }
 
 /* ------------------------------------------------------------ parsing */

@@ -61,8 +61,9 @@ struct sk_quiz_score {
  * it (other packets are never hidden). */
 bool sk_quiz_applies(const struct sk_rec *r);
 
-/* The answer for segment r of conversation c (for the ISNs: relative numbers
- * as --text shows them). */
+/* The answer for segment r of conversation c (NULL: raw numbers, the
+ * record's states): relative numbers and the states a ladder shows
+ * (sk_tcp_shown_states), as --text shows them. */
 void sk_quiz_answer(const struct sk_rec *r, const struct sk_conv *c, struct sk_quiz_answer *a);
 
 /* Reading what the student typed; each returns 0, or -1 with err saying what

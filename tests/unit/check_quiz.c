@@ -357,6 +357,30 @@ START_TEST(test_grade_ack_and_unknown)
 }
 END_TEST
 
+START_TEST(test_refused_shows_closed)
+{
+    /* A SYN answered by RST: the server had no socket; the ladder (and so
+     * the answer) says CLOSED for it, not the SYN_RECEIVED the SYN alone
+     * suggested. */
+    struct sk_rec syn = tcp_rec(SK_C2S, SK_TH_SYN, 1000, 0, 0, SK_ST_SYN_SENT, SK_ST_SYN_RECEIVED);
+    struct sk_quiz_answer a, g;
+    struct sk_quiz_result res;
+    sk_quiz_answer(&syn, &conv, &a);
+    ck_assert_int_eq(a.state[SK_SERVER], SK_ST_SYN_RECEIVED);
+    conv.tcp.opened = SK_OPEN_REFUSED;
+    sk_quiz_answer(&syn, &conv, &a);
+    ck_assert_int_eq(a.state[SK_CLIENT], SK_ST_SYN_SENT);
+    ck_assert_int_eq(a.state[SK_SERVER], SK_ST_CLOSED);
+    guess(&g, "S", "0", "-", "SYN_SENT", "CLOSED");
+    sk_quiz_grade(&a, &g, &res);
+    ck_assert(res.right);
+    /* Without the conversation: the record's own states, raw numbers. */
+    sk_quiz_answer(&syn, NULL, &a);
+    ck_assert_int_eq(a.state[SK_SERVER], SK_ST_SYN_RECEIVED);
+    ck_assert_uint_eq(a.seq, 1000);
+}
+END_TEST
+
 START_TEST(test_hidden_and_small_buffers)
 {
     struct sk_rec r = tcp_rec(SK_C2S, SK_TH_PSH | SK_TH_ACK, 1001, 4000000001u, 13,
@@ -413,6 +437,7 @@ Suite *quiz_suite(void)
     tcase_add_test(tc, test_answer);
     tcase_add_test(tc, test_grade_right_and_wrong);
     tcase_add_test(tc, test_grade_ack_and_unknown);
+    tcase_add_test(tc, test_refused_shows_closed);
     tcase_add_test(tc, test_hidden_and_small_buffers);
     suite_add_tcase(s, tc);
     return s;
