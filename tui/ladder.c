@@ -215,7 +215,8 @@ static void draw_packet(struct tui *t, int y, const struct lgeo *g, const struct
     char hidden[64];
     if (hide)
         sk_quiz_hidden_label(r, hidden, sizeof hidden); /* its direction and length show */
-    arrow(t, y, g, row->dir, hide ? hidden : row->label, hide ? UI_MASKED : e);
+    /* The arrow stays readable (dim): its direction is part of the question. */
+    arrow(t, y, g, row->dir, hide ? hidden : row->label, hide ? UI_DIM : e);
     if (!hide && row->tag[0] && g->tagx + 8 < g->x + g->w)
         crt_put(t, y, g->tagx, g->x + g->w - g->tagx, row->tag, UI_DIM, false);
 }

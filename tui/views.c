@@ -150,7 +150,7 @@ void view_list(struct tui *t, struct rect r)
             crt_put(t, y, r.x + numw + 1 + timew + 1, tagw, "???", sel ? UI_SELECTED : UI_MASKED,
                     false);
             if (sumx < r.w)
-                crt_put(t, y, r.x + sumx, r.w - sumx, what, sel ? UI_SELECTED : UI_MASKED, false);
+                crt_put(t, y, r.x + sumx, r.w - sumx, what, sel ? UI_SELECTED : UI_DIM, false);
             continue;
         }
         crt_put(t, y, r.x + numw + 1 + timew + 1, tagw, tag,
