@@ -98,6 +98,11 @@ int cli_summary(const struct cli_opts *o);
  * usage (check.c); record: SK_EXIT_* (record.c). */
 int cli_check(int argc, char **argv);
 int cli_record(int argc, char **argv);
+int cli_demo(int argc, char **argv);    /* demo.c: SK_EXIT_* */
+
+/* The directory this program lives in (where make puts the labs too), from
+ * /proc/self/exe; false if it cannot be told. (record.c) */
+bool cli_self_dir(char *buf, size_t n);
 
 /* Terminal width for text output: --width, the terminal's, $COLUMNS, or 80. */
 int cli_width(const struct cli_opts *o);

@@ -27,6 +27,7 @@ static void usage(FILE *f)
             "  sockscope --summary -r FILE              the conversations table, fast\n"
             "  sockscope check SCENARIO FILE|DIR...     grade captures against a scenario\n"
             "  sockscope record SCENARIO -w FILE        run a scenario's labs, capture it\n"
+            "  sockscope demo [SCENARIO]                step a scenario's labs in the UI (root)\n"
             "\n"
             "Options:\n"
             "  -r, --read FILE        read a pcap or pcapng capture\n"
@@ -104,6 +105,8 @@ int main(int argc, char **argv)
         return cli_check(argc - sub, argv + sub);
     if (sub < argc && strcmp(argv[sub], "record") == 0)
         return cli_record(argc - sub, argv + sub);
+    if (sub < argc && strcmp(argv[sub], "demo") == 0)
+        return cli_demo(argc - sub, argv + sub);
 
     static const struct option longopts[] = {
         {"read", required_argument, NULL, 'r'},

@@ -95,8 +95,7 @@ static void record_usage(FILE *f)
           f);
 }
 
-/* The directory this program lives in, where make puts the labs too. */
-static bool self_dir(char *buf, size_t n)
+bool cli_self_dir(char *buf, size_t n)
 {
     ssize_t len = readlink("/proc/self/exe", buf, n - 1);
     if (len <= 0)
@@ -205,7 +204,7 @@ int cli_record(int argc, char **argv)
     }
 
     char self[PATH_MAX];
-    if (!bindir && self_dir(self, sizeof self))
+    if (!bindir && cli_self_dir(self, sizeof self))
         bindir = self;
 
     int status = SK_EXIT_INPUT;

@@ -644,7 +644,8 @@ static int open_live(struct sk_session *s, const struct sk_session_opts *o, char
         lo.timeout_ms = LIVE_TIMEOUT_MS;
     /* The capture must not lose packets while the screen is busy: blocks. */
     lo.batched = true;
-    s->src = sk_source_open_live(s->name, &lo, err);
+    s->src = o->open_live ? o->open_live(o->open_user, &lo, err)
+                          : sk_source_open_live(s->name, &lo, err);
     if (!s->src)
         return -1;
     if (o->filter && o->filter[0] && sk_source_set_filter(s->src, o->filter, err) < 0)

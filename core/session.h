@@ -40,6 +40,13 @@ struct sk_session_opts {
     const char *events_path; /* live: the lab events socket; NULL: $SOCKSCOPE_EVENTS,
                                 else sk_labev_default_path; "" listens to none */
     const struct sk_live_opts *live; /* may be NULL */
+    /* live: opens the capture in place of sk_source_open_live(iface, ...),
+     * given the session's live options (a demo's sk_run_capture, which
+     * captures inside the scenario's namespace, filtered to its ports); the
+     * session owns the source it returns. NULL with err on failure. NULL: the
+     * interface is opened. */
+    struct sk_source *(*open_live)(void *user, const struct sk_live_opts *lo, char *err);
+    void *open_user;
 };
 
 /* What the status bar shows; copied out by sk_session_info. */

@@ -41,8 +41,7 @@ static bool conv_scope(const struct tui *t)
     return t->focus == PANE_LADDER && r && r->conv != SK_NO_CONV;
 }
 
-/* The record "next" (dir +1) or "previous" (-1) goes to; SIZE_MAX if none. */
-static size_t neighbour(struct tui *t, int dir)
+size_t keys_neighbour(struct tui *t, int dir)
 {
     if (t->count == 0)
         return SIZE_MAX;
@@ -63,7 +62,7 @@ static size_t neighbour(struct tui *t, int dir)
 
 static int replay_step(struct tui *t, int dir)
 {
-    size_t to = neighbour(t, dir);
+    size_t to = keys_neighbour(t, dir);
     if (to == SIZE_MAX) {
         if (dir > 0)
             ui_message(t, false, "%s",
@@ -103,6 +102,10 @@ static int act_next(struct tui *t, int key)
         return UI_HANDLED | UI_REDRAW;
     }
     t->msg[0] = '\0';
+    /* Quiz mode: a hidden packet is guessed before it is shown. */
+    int q = quiz_before_next(t);
+    if (q)
+        return q;
     return t->step.next(t, t->step.ctx);
 }
 
@@ -332,6 +335,12 @@ static int act_follow(struct tui *t, int key)
     return open_follow(t, r->conv);
 }
 
+static int act_quiz(struct tui *t, int key)
+{
+    (void)key;
+    return quiz_toggle(t);
+}
+
 static int act_quit(struct tui *t, int key)
 {
     (void)t;
@@ -383,6 +392,16 @@ const char *keys_speed_name(int speed)
 static int act_play(struct tui *t, int key)
 {
     (void)key;
+    if (!t->playing && t->demo) {
+        ui_message(t, false, "%s", _("In a demo, Space lets the labs make their next call: "
+                                     "there is nothing to play."));
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (!t->playing && t->quiz.on) {
+        ui_message(t, false, "%s", _("Quiz mode: step with j or Space and guess each packet "
+                                     "(Q ends the quiz)."));
+        return UI_HANDLED | UI_REDRAW;
+    }
     t->playing = !t->playing;
     t->due_ns = 0;
     if (t->playing)
@@ -423,7 +442,7 @@ int keys_play_tick(struct tui *t, int64_t now, int *wait_ms)
             }
             break;
         }
-        size_t nx = neighbour(t, 1);
+        size_t nx = keys_neighbour(t, 1);
         if (nx == SIZE_MAX) {
             t->due_ns = now + 50000000LL;
             continue;
@@ -609,14 +628,21 @@ static void submit(struct tui *t)
 
 int keys_prompt(struct tui *t, int key, bool is_char)
 {
+    bool quiz = t->prompt == PROMPT_QUIZ;
     if (key == KEY_ESC && is_char) {
+        if (quiz)
+            quiz_cancel(t);
         t->prompt = PROMPT_NONE;
         return UI_HANDLED | UI_REDRAW;
     }
     if ((is_char && (key == '\n' || key == '\r')) || key == KEY_ENTER) {
+        if (quiz)
+            return quiz_submit(t);
         submit(t);
         return UI_HANDLED | UI_REDRAW;
     }
+    if (quiz && is_char && key == '\t')
+        return quiz_complete(t);
     if (key == KEY_BACKSPACE || (is_char && (key == 127 || key == 8))) {
         while (t->input_len > 0 && ((unsigned char)t->input[t->input_len - 1] & 0xc0) == 0x80)
             t->input_len--;
@@ -817,6 +843,14 @@ static const struct binding bindings[] = {
     {MAIN, act_size, {'+', '=', 0}, "+", N_("make the pane with the keys taller")},
     {MAIN, act_size, {'-', 0}, "-", N_("make it shorter")},
     {MAIN, act_save, {'w', 0}, "w", N_("save the packets shown (and the lab events) to a file")},
+    {0, NULL, {0}, NULL, N_("Quiz and demo")},
+    {MAIN, act_quiz, {'Q', 0}, "Q",
+     N_("quiz: hide the next packets' flags, seq, ack and states until you guess them")},
+    {MAIN, NULL, {0}, N_("(quiz) Enter Tab Esc"),
+     N_("take a part of the guess; complete a state's name; put the guess off")},
+    {MAIN, NULL, {0}, N_("(demo) j Down Space"),
+     N_("at the newest packet: let the labs make their next system call")},
+    {MAIN, NULL, {0}, N_("(demo) G End"), N_("back to the newest packet, to go on")},
     {0, NULL, {0}, NULL, N_("Everywhere")},
     {ALL & ~SCREEN_HELP, act_help, {'?', KEY_F(1), 0}, "? F1", N_("this help")},
     {MAIN, act_escape, {KEY_ESC, 0}, "Esc", N_("stop playing or searching; clear the message")},
@@ -863,7 +897,7 @@ size_t keys_help_count(void)
 void keys_help_line(size_t i, char *keys, size_t kn, char *what, size_t wn, bool *heading)
 {
     const struct binding *b = &bindings[i];
-    *heading = b->fn == NULL;
+    *heading = b->screens == 0;
     snprintf(keys, kn, "%s", b->names ? _(b->names) : "");
     snprintf(what, wn, "%s", _(b->help));
 }

@@ -8,6 +8,7 @@
 #include "i18n.h"
 #include "escape.h"
 #include "ladder.h"
+#include "quiz.h"
 #include "tcp.h"
 #include "timeline.h"
 #include "ui.h"
@@ -202,7 +203,8 @@ static void draw_packet(struct tui *t, int y, const struct lgeo *g, const struct
         view_reltime(t, l->rec, tm, sizeof tm);
         crt_put(t, y, g->x + g->numw + 1, g->timew, tm, UI_DIM, false);
     }
-    bars(t, y, g, l->pos, false);
+    if (!hide) /* where a call returns would tell what the packet did */
+        bars(t, y, g, l->pos, false);
     (void)prev;
     for (int side = 0; side < 2; side++) {
         const char *st = hide ? "???" : row->state[side] ? row->state[side] : "";
@@ -210,7 +212,11 @@ static void draw_packet(struct tui *t, int y, const struct lgeo *g, const struct
         crt_put(t, y, side ? g->sstate : g->cstate, STATE_W, st, e, false);
     }
     int e = sel ? UI_SELECTED : row->dir == SK_C2S ? UI_CLIENT : UI_SERVER;
-    arrow(t, y, g, row->dir, hide ? "???" : row->label, hide ? UI_MASKED : e);
+    char hidden[64];
+    if (hide)
+        sk_quiz_hidden_label(r, hidden, sizeof hidden); /* its direction and length show */
+    /* The arrow stays readable (dim): its direction is part of the question. */
+    arrow(t, y, g, row->dir, hide ? hidden : row->label, hide ? UI_DIM : e);
     if (!hide && row->tag[0] && g->tagx + 8 < g->x + g->w)
         crt_put(t, y, g->tagx, g->x + g->w - g->tagx, row->tag, UI_DIM, false);
 }
@@ -310,6 +316,12 @@ void view_ladder(struct tui *t, struct rect r)
             if (rr->len > 0 && !(t->masked && t->masked(t, ri)))
                 ll[nl++] = (struct lline){.kind = L_PREVIEW, .pos = tl[i].pos, .rec = ri};
         } else {
+            /* A call made after a hidden packet would tell what it did (the
+             * state connect() returned with): hidden with it. */
+            uint32_t p = tl[i].pos;
+            if (t->masked && p > first && p - 1 - first < nidx &&
+                t->masked(t, idx[p - 1 - first]))
+                continue;
             ll[nl++] = (struct lline){.kind = L_CALL, .call_kind = tl[i].kind, .side = tl[i].side,
                                       .pos = tl[i].pos, .call = tl[i].call};
         }

@@ -133,7 +133,6 @@ static void tui_free(struct tui *t)
 int tui_main(const struct cli_opts *o)
 {
     char err[SK_ERRBUF_SIZE];
-    int64_t t0 = ui_now_ns();
     struct sk_session_opts so;
     memset(&so, 0, sizeof so);
     so.file = o->read_file;
@@ -152,12 +151,20 @@ int tui_main(const struct cli_opts *o)
                           "--text, --json or --summary"));
         return SK_EXIT_USAGE;
     }
+    return tui_run(o, s, NULL);
+}
+
+int tui_run(const struct cli_opts *o, struct sk_session *s, struct ui_demo *demo)
+{
+    char err[SK_ERRBUF_SIZE];
+    int64_t t0 = ui_now_ns();
     struct tui *t = calloc(1, sizeof *t);
     if (!t) {
         sk_session_close(s, NULL);
         cli_error("%s", _("out of memory"));
         return SK_EXIT_INPUT;
     }
+    t->demo = demo;
     t->s = s;
     t->o = o;
     t->t0_ns = t0;
@@ -171,7 +178,7 @@ int tui_main(const struct cli_opts *o)
     t->weight[PANE_DETAIL] = 4;
     t->weight[PANE_HEX] = 3;
     t->speed = 4; /* 1x */
-    t->step = keys_replay_stepper;
+    t->step = demo ? demo_stepper(demo) : keys_replay_stepper;
     t->following = sk_session_is_live(s);
     const char *bl = getenv("SOCKSCOPE_BENCH_LOG");
     if (bl && *bl)
@@ -179,6 +186,8 @@ int tui_main(const struct cli_opts *o)
 
     if (crt_init(t, err) < 0) {
         sk_session_close(s, NULL);
+        if (demo)
+            demo_stop(t);
         tui_free(t);
         cli_error("%s", err);
         return SK_EXIT_USAGE;
@@ -207,6 +216,8 @@ int tui_main(const struct cli_opts *o)
         int wait_ms = 1000;
         flags |= refresh_model(t);
         flags |= report_failure(t, &failure_shown);
+        if (t->demo)
+            flags |= demo_tick(t, &wait_ms);
         flags |= keys_play_tick(t, ui_now_ns(), &wait_ms);
         flags |= keys_search_tick(t);
         if (flags & UI_QUIT)
@@ -253,6 +264,11 @@ int tui_main(const struct cli_opts *o)
         cli_error("%s", err);
         status = SK_EXIT_INPUT;
     }
+    /* A demo's labs stop while our handlers still stand (a second ^C must
+     * not leave them running, or the namespaces behind), and after the
+     * capture closed (it may be inside those namespaces). */
+    if (t->demo)
+        demo_stop(t);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);

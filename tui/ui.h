@@ -9,6 +9,7 @@
 
 #include "conv.h"
 #include "labevent.h"
+#include "quiz.h"
 #include "session.h"
 #include "timeline.h"
 #include "../cli/cli.h"
@@ -73,7 +74,8 @@ struct ui_glyphs {
 
 enum ui_pane { PANE_LIST = 0, PANE_LADDER, PANE_EXPLAIN, PANE_DETAIL, PANE_HEX, PANE__COUNT };
 enum ui_screen { SCREEN_MAIN = 1, SCREEN_CONVS = 2, SCREEN_FOLLOW = 4, SCREEN_HELP = 8 };
-enum ui_prompt { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_GOTO, PROMPT_FILTER, PROMPT_SAVE };
+enum ui_prompt { PROMPT_NONE = 0, PROMPT_SEARCH, PROMPT_GOTO, PROMPT_FILTER, PROMPT_SAVE,
+                 PROMPT_QUIZ };
 
 /* What an action did (htop's Htop_Reaction). */
 enum {
@@ -115,6 +117,24 @@ struct ui_fline {
     uint8_t kind;      /* 0 heading, 1 text, 2 hex, 3 "bytes not captured" note */
     uint8_t dir;       /* SK_C2S / SK_S2C */
 };
+
+/* Quiz mode (Q): the TCP segments after the furthest packet selected so far
+ * hide their flags, seq, ack and states until guessed. Frame numbers, not
+ * record indexes, so that a new filter keeps them. */
+struct ui_quiz {
+    bool on;
+    uint32_t edge;                 /* frames up to this one are shown */
+    size_t target;                 /* PROMPT_QUIZ: the record being guessed */
+    int part;                      /* ... and the part asked (enum sk_quiz_field) */
+    struct sk_quiz_answer guess;   /* the parts given so far */
+    struct sk_quiz_score score;    /* for the whole session */
+    uint32_t reveal_frame;         /* the frame the reveal is about (0: none) */
+    bool reveal_right;
+    char reveal[1024];             /* what was right and wrong, and the score */
+};
+
+/* The demo (tui/demo.c): the scenario's labs, stepped. */
+struct ui_demo;
 
 struct ui_cached_line {
     size_t rec;        /* record index + 1 (0: empty slot) */
@@ -196,6 +216,10 @@ struct tui {
 
     /* quiz (classroom issue): records from which the ladder hides its words */
     bool (*masked)(const struct tui *t, size_t rec);
+    struct ui_quiz quiz;
+
+    /* sockscope demo: the labs being stepped (NULL otherwise) */
+    struct ui_demo *demo;
 
     /* prompt and search */
     int prompt;                    /* enum ui_prompt */
@@ -294,6 +318,10 @@ void keys_select(struct tui *t, size_t rec);
 /* The built-in stepper (replay and live). */
 extern const struct ui_stepper keys_replay_stepper;
 
+/* The record "next" (dir +1) or "previous" (-1) goes to in the current scope
+ * (the ladder: its conversation; elsewhere: every packet); SIZE_MAX if none. */
+size_t keys_neighbour(struct tui *t, int dir);
+
 /* Handles a key typed into the prompt. */
 int keys_prompt(struct tui *t, int key, bool is_char);
 
@@ -312,5 +340,59 @@ void ui_message(struct tui *t, bool error, const char *fmt, ...)
     ;
 
 int64_t ui_now_ns(void);
+
+/* ------------------------------------------------------------ tui.c */
+
+/* Runs the UI on session s (which it closes) until the user quits; with a
+ * demo, drives it and stops its labs before the terminal is given back.
+ * Returns the exit status. */
+int tui_run(const struct cli_opts *o, struct sk_session *s, struct ui_demo *demo);
+
+/* ------------------------------------------------------------ quiz.c */
+
+/* Q: quiz mode on or off. */
+int quiz_toggle(struct tui *t);
+
+/* Before "next": in quiz mode, when the packet next is hidden, asks for a
+ * guess (opens the prompt) and returns UI_* flags; 0 when next may go on. */
+int quiz_before_next(struct tui *t);
+
+/* Keys in the quiz prompt: Enter takes the part typed, Tab completes a
+ * state's name, Esc puts the guess off. */
+int quiz_submit(struct tui *t);
+int quiz_complete(struct tui *t);
+void quiz_cancel(struct tui *t);
+
+/* The prompt's words for the part being asked. */
+void quiz_prompt_label(const struct tui *t, char *buf, size_t n);
+
+/* Called before each frame is drawn: the selection moved past the edge
+ * shows what it passed. */
+void quiz_follow_selection(struct tui *t);
+
+/* Draws what the quiz has to say in the explanation pane (the guide while a
+ * guess is typed, the reveal after it) from row y; returns the rows used. */
+int quiz_explain(struct tui *t, struct rect r, int y);
+
+/* ------------------------------------------------------------ demo.c */
+
+/* Advances the labs, reads their steps; returns UI_* flags. */
+int demo_tick(struct tui *t, int *wait_ms);
+
+/* The rows of the demo's status bar (1, or 2 when its words need them).
+ * demo_draw writes the line about the last call at row y_last and the
+ * status bar from row y_status to the bottom. */
+int demo_status_lines(struct tui *t);
+void demo_draw(struct tui *t, int y_last, int y_status);
+
+/* After the UI: stops the labs (quit, then signals) and removes what the run
+ * set up (namespaces). */
+void demo_stop(struct tui *t);
+
+/* The hint line's words in a demo (they depend on where the selection is). */
+const char *demo_hint(struct tui *t);
+
+/* The demo's stepper: "next" at the newest packet lets a lab make its call. */
+struct ui_stepper demo_stepper(struct ui_demo *d);
 
 #endif

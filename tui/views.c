@@ -11,6 +11,7 @@
 #include "follow.h"
 #include "i18n.h"
 #include "mark.h"
+#include "quiz.h"
 #include "summary.h"
 #include "ui.h"
 
@@ -143,8 +144,13 @@ void view_list(struct tui *t, struct rect r)
         crt_put(t, y, r.x, numw, num, sel ? UI_SELECTED : crt_conv_elem(rec->conv), false);
         crt_put(t, y, r.x + numw + 1, timew, tm, sel ? UI_SELECTED : UI_DIM, false);
         if (hide) {
-            crt_put(t, y, r.x + numw + 1 + timew + 1, r.w - (numw + timew + 2), "???", UI_MASKED,
+            /* Its direction and length show; what it carries is to be guessed. */
+            char what[160];
+            sk_quiz_hidden_summary(rec, what, sizeof what);
+            crt_put(t, y, r.x + numw + 1 + timew + 1, tagw, "???", sel ? UI_SELECTED : UI_MASKED,
                     false);
+            if (sumx < r.w)
+                crt_put(t, y, r.x + sumx, r.w - sumx, what, sel ? UI_SELECTED : UI_DIM, false);
             continue;
         }
         crt_put(t, y, r.x + numw + 1 + timew + 1, tagw, tag,
@@ -171,6 +177,12 @@ void view_explain(struct tui *t, struct rect r)
         crt_put(t, r.y + 1, r.x + 1, r.w - 2, _("Hidden until you guess."), UI_MASKED, false);
         return;
     }
+    /* The quiz's guide or reveal first, the packet's explanation below it. */
+    int top = quiz_explain(t, r, r.y + 1);
+    r.y += top;
+    r.h -= top;
+    if (r.h < 2)
+        return;
     const struct sk_rec *prev = NULL;
     if (t->have_conv) {
         size_t pos = sk_session_conv_pos(t->s, rec->conv, t->sel);
@@ -375,10 +387,15 @@ static void status_bar(struct tui *t, int y)
 static void hint_line(struct tui *t, int y)
 {
     if (t->prompt) {
+        char label[256];
         const char *q = t->prompt == PROMPT_SEARCH ? _("Search: ")
                         : t->prompt == PROMPT_GOTO ? _("Go to packet number: ")
                         : t->prompt == PROMPT_FILTER ? _("Filter (tcpdump syntax, empty for none): ")
                                                      : _("Save the packets to file: ");
+        if (t->prompt == PROMPT_QUIZ) {
+            quiz_prompt_label(t, label, sizeof label);
+            q = label;
+        }
         int w = crt_put(t, y, 0, COLS, q, UI_PROMPT, false);
         char in[sizeof t->input + 1];
         memcpy(in, t->input, t->input_len);
@@ -408,8 +425,9 @@ static void hint_line(struct tui *t, int y)
         hint = _("q back  j/k scroll");
         break;
     default:
-        hint = _("? help  q quit  j/k packet  h/l event  [/] conversation  p play  / search  "
-                 "f filter  c conversations  s stream  d detail");
+        hint = t->demo ? demo_hint(t)
+                       : _("? help  q quit  j/k packet  h/l event  [/] conversation  p play  "
+                           "/ search  f filter  c conversations  s stream  d detail");
     }
     crt_put(t, y, 0, COLS, hint, UI_HINT, true);
 }
@@ -507,7 +525,12 @@ void view_draw(struct tui *t)
         refresh();
         return;
     }
-    int body = LINES - 2;
+    /* A demo has a line about the last call above the hint line, and its
+     * status bar may take two rows. */
+    bool demo_main = t->demo && t->screen == SCREEN_MAIN;
+    int status_rows = demo_main ? demo_status_lines(t) : 1;
+    int body = LINES - 1 - status_rows - (demo_main ? 1 : 0);
+    quiz_follow_selection(t);
     switch (t->screen) {
     case SCREEN_CONVS:
         view_convs(t);
@@ -534,8 +557,11 @@ void view_draw(struct tui *t)
         if (t->pane[PANE_HEX].h)
             view_hex(t, t->pane[PANE_HEX]);
     }
-    status_bar(t, LINES - 1);
-    hint_line(t, LINES - 2);
+    if (t->demo)
+        demo_draw(t, demo_main ? body : -1, LINES - status_rows);
+    else
+        status_bar(t, LINES - 1);
+    hint_line(t, LINES - 1 - status_rows);
     curs_set(t->prompt ? 1 : 0);
     refresh();
 }
