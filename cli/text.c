@@ -306,26 +306,25 @@ static void draw_row(struct out *o, const struct geom *g, const struct sk_rec *r
     }
 }
 
-/* "|  connect(fd 3, 127.0.0.1:6666) ...            |": a lab's system call
- * inside the lane, on the side that made it. */
+/* A lab's system call on a line of its own, in the margin of the side that
+ * made it: the client's from its state column rightwards, the server's up to
+ * the end of its state column; each keeps to four fifths of the ladder's
+ * width, so that even a cut one stands clearly on its side. */
 static void draw_call(struct out *o, const struct geom *g, int side, const char *text)
 {
-    size_t room = g->arrow - 5, w;
-    size_t n = sk_text_fit(text, room, &w);
+    size_t left = g->numw + 1 + g->timew + 1;
+    size_t right = g->beside ? g->lane + g->arrow + 1 + STATE_W : g->width;
+    size_t max = (right - left) * 4 / 5, w;
+    size_t n = sk_text_fit(text, max, &w);
     bool cut = text[n] != '\0';
     if (cut)
-        n = sk_text_fit(text, room - 3, &w);
+        n = sk_text_fit(text, max - 3, &w);
     size_t used = w + (cut ? 3 : 0);
-    out_spaces(o, g->lane);
-    out_puts(o, "|  ");
-    if (side == SK_SERVER)
-        out_spaces(o, room - used);
+    out_spaces(o, side == SK_SERVER ? right - used : left);
     out_write(o, text, n);
     if (cut)
         out_puts(o, "...");
-    if (side != SK_SERVER)
-        out_spaces(o, room - used);
-    out_puts(o, " |\n");
+    out_putc(o, '\n');
 }
 
 /* The records of one conversation, in capture order. */

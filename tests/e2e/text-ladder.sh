@@ -17,7 +17,8 @@ t_match "data with its preview" '"HelloWorld!!!"' "$text80"
 t_match "ACK of 13 bytes" '\|<-+ ACK seq=1 ack=14 --\|' "$text80"
 t_match "active closer ends in TIME_WAIT, server CLOSED" '^ +10 .* TIME_WAIT +\|-- ACK seq=15 ack=12 -+>\| CLOSED$' "$text80"
 t_contains "lab call: connect() blocks" "connect(fd 3, 127.0.0.1:46666) ..." "$text80"
-t_match "lab call: read() returns 0 in CLOSE_WAIT" 'read\(\) = 0 CLOSE_WAIT \[end\] +\|$' "$text80"
+t_match "lab call: read() returns 0 in CLOSE_WAIT, on the server's side" '^ {30,}read\(\) = 0 CLOSE_WAIT \[end\]$' "$text80"
+t_match "lab call: connect() on the client's side" '^ {13}connect\(\) = 0 ESTABLISHED \[connect\]$' "$text80"
 t_contains "summary says how it went" "Opened: handshake. Ended: client closed first." "$(tr -s " \n" " " <<<"$text80")"
 # The arrows' right bars all stand in one column.
 bars=$(grep -E '^ +[0-9]+ +[0-9.]+ ' <<<"$text80" | awk '{ print index($0, "| ") }' | sort -u | wc -l)
