@@ -68,16 +68,8 @@ int cli_summary(const struct cli_opts *o)
         const struct sk_conv *c = sk_convtab_get(t, (uint32_t)i);
         if (o->conv >= 0 && (long)i != o->conv)
             continue;
-        char a[SK_ADDRSTRLEN], b[SK_ADDRSTRLEN], pair[2 * SK_ADDRSTRLEN + 8], proto[16];
-        char pk[48], by[48], h[160];
-        if (c->proto == 6 || c->proto == 17) {
-            sk_endpoint_str(&c->addr[SK_CLIENT], c->port[SK_CLIENT], a);
-            sk_endpoint_str(&c->addr[SK_SERVER], c->port[SK_SERVER], b);
-        } else {
-            sk_addr_str(&c->addr[SK_CLIENT], a);
-            sk_addr_str(&c->addr[SK_SERVER], b);
-        }
-        snprintf(pair, sizeof pair, "%s -> %s", a, b);
+        char pair[2 * SK_ADDRSTRLEN + 8], proto[16], pk[48], by[48], h[160];
+        sk_conv_endpoints(c, pair, sizeof pair);
         snprintf(pk, sizeof pk, "%llu/%llu", (unsigned long long)c->pkts[0],
                  (unsigned long long)c->pkts[1]);
         snprintf(by, sizeof by, "%llu/%llu", (unsigned long long)c->bytes[0],

@@ -68,3 +68,17 @@ char *sk_conv_how(const struct sk_conv *c, char *buf, size_t n)
         snprintf(buf, n, "-");
     return buf;
 }
+
+char *sk_conv_endpoints(const struct sk_conv *c, char *buf, size_t n)
+{
+    char a[SK_ADDRSTRLEN], b[SK_ADDRSTRLEN];
+    if (c->proto == 6 || c->proto == 17) {
+        sk_endpoint_str(&c->addr[SK_CLIENT], c->port[SK_CLIENT], a);
+        sk_endpoint_str(&c->addr[SK_SERVER], c->port[SK_SERVER], b);
+    } else {
+        sk_addr_str(&c->addr[SK_CLIENT], a);
+        sk_addr_str(&c->addr[SK_SERVER], b);
+    }
+    snprintf(buf, n, "%s -> %s", a, b);
+    return buf;
+}

@@ -12,6 +12,10 @@
  * the length. */
 size_t sk_conv_summary(const struct sk_conv *c, char *buf, size_t n);
 
+/* "127.0.0.1:40000 -> 127.0.0.1:6666", client first (addresses alone for
+ * protocols without ports). Into buf (n bytes); returns buf. */
+char *sk_conv_endpoints(const struct sk_conv *c, char *buf, size_t n);
+
 /* How it went, in a few words for a table: "handshake, client closed first",
  * "datagrams", "-" (translated). Into buf (n bytes); returns buf. */
 char *sk_conv_how(const struct sk_conv *c, char *buf, size_t n);

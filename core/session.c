@@ -35,14 +35,6 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
 
 /* ================================================================ offsets */
 
@@ -423,7 +415,7 @@ static void *index_live(void *arg)
 static struct view *view_new(struct sk_session *s, const char *expr, char *err)
 {
     struct view *v = calloc(1, sizeof *v);
-    if (!v || !(v->filter = dup_str(expr ? expr : ""))) {
+    if (!v || !(v->filter = strdup(expr ? expr : ""))) {
         free(v);
         sk_err(err, "%s", _("out of memory"));
         return NULL;
@@ -656,7 +648,7 @@ static int open_live(struct sk_session *s, const struct sk_session_opts *o, char
     s->dlt = sk_source_datalink(s->src);
     s->snaplen = sk_source_snaplen(s->src);
     if (o->write_path) {
-        s->store = dup_str(o->write_path);
+        s->store = strdup(o->write_path);
         s->user_store = true;
     } else {
         s->store = temp_store(err);
@@ -691,7 +683,7 @@ static int open_file(struct sk_session *s, char *err)
         return -1;
     s->dlt = sk_source_datalink(s->first_src);
     s->snaplen = sk_source_snaplen(s->first_src);
-    s->store = dup_str(s->name);
+    s->store = strdup(s->name);
     if (!s->store) {
         sk_err(err, "%s", _("out of memory"));
         return -1;
@@ -715,7 +707,7 @@ struct sk_session *sk_session_open(const struct sk_session_opts *o, char *err)
         return NULL;
     }
     s->live = o->file == NULL;
-    s->name = dup_str(s->live ? (o->iface ? o->iface : "lo") : o->file);
+    s->name = strdup(s->live ? (o->iface ? o->iface : "lo") : o->file);
     if (!s->name) {
         sk_err(err, "%s", _("out of memory"));
         goto fail;

@@ -48,14 +48,6 @@ struct sk_source {
 
 /* ------------------------------------------------------------------ helpers */
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
 
 static int64_t ts_to_ns(const struct timeval *tv, bool nano)
 {
@@ -151,7 +143,7 @@ static struct sk_source *source_alloc(const char *name, char *err)
 {
     struct sk_source *s = calloc(1, sizeof *s);
     if (s)
-        s->name = dup_str(name);
+        s->name = strdup(name);
     if (!s || !s->name) {
         free(s);
         sk_err(err, _("out of memory"));
@@ -576,7 +568,7 @@ static int dump_check(struct sk_dump *d, char *err)
 struct sk_dump *sk_dump_open_dlt(int dlt, int snaplen, const char *path, char *err)
 {
     struct sk_dump *d = calloc(1, sizeof *d);
-    if (!d || !(d->path = dup_str(path))) {
+    if (!d || !(d->path = strdup(path))) {
         free(d);
         sk_err(err, _("out of memory"));
         return NULL;
@@ -902,7 +894,7 @@ struct sk_reader *sk_reader_open(const char *path, char *err)
         return NULL;
     }
     struct sk_reader *r = calloc(1, sizeof *r);
-    if (!r || !(r->path = dup_str(path)) || !(r->win = malloc(WALK_WINDOW))) {
+    if (!r || !(r->path = strdup(path)) || !(r->win = malloc(WALK_WINDOW))) {
         if (r)
             free(r->path);
         free(r);

@@ -22,21 +22,6 @@ static void screen_title(struct tui *t, const char *text)
     crt_put(t, 0, 1, COLS - 1, text, UI_TITLE_FOCUS, false);
 }
 
-/* "127.0.0.1:40000 -> 127.0.0.1:6666" (addresses alone for protocols without ports). */
-static const char *endpoints(const struct sk_conv *c, char *buf, size_t n)
-{
-    char a[SK_ADDRSTRLEN], b[SK_ADDRSTRLEN];
-    if (c->proto == 6 || c->proto == 17) {
-        sk_endpoint_str(&c->addr[SK_CLIENT], c->port[SK_CLIENT], a);
-        sk_endpoint_str(&c->addr[SK_SERVER], c->port[SK_SERVER], b);
-    } else {
-        sk_addr_str(&c->addr[SK_CLIENT], a);
-        sk_addr_str(&c->addr[SK_SERVER], b);
-    }
-    snprintf(buf, n, "%s -> %s", a, b);
-    return buf;
-}
-
 void view_convs(struct tui *t)
 {
     size_t n = sk_session_conv_count(t->s);
@@ -64,7 +49,7 @@ void view_convs(struct tui *t)
         size_t id = t->conv_top + (size_t)row;
         if (id >= n || !sk_session_conv(t->s, (uint32_t)id, &c))
             break;
-        int w = (int)sk_text_width(endpoints(&c, pair, sizeof pair));
+        int w = (int)sk_text_width(sk_conv_endpoints(&c, pair, sizeof pair));
         if (w > pairw)
             pairw = w;
     }
@@ -98,7 +83,7 @@ void view_convs(struct tui *t)
             break;
         char pair[2 * SK_ADDRSTRLEN + 8], proto[16];
         char pk[48], by[48], dur[32], how[160], line[768];
-        endpoints(&c, pair, sizeof pair);
+        sk_conv_endpoints(&c, pair, sizeof pair);
         snprintf(pk, sizeof pk, "%llu/%llu", (unsigned long long)c.pkts[0],
                  (unsigned long long)c.pkts[1]);
         snprintf(by, sizeof by, "%llu/%llu", (unsigned long long)c.bytes[0],

@@ -149,6 +149,7 @@ START_TEST(test_conversation_sentences)
                           "127.0.0.1:6666: packets 4, data bytes 10. Opened: handshake. Ended: "
                           "client closed first. Lasted 0.012000 s.");
     ck_assert_str_eq(sk_conv_how(&conv, buf, sizeof buf), "handshake, client closed first");
+    ck_assert_str_eq(sk_conv_endpoints(&conv, buf, sizeof buf), "127.0.0.1:40000 -> 127.0.0.1:6666");
     /* Never past the buffer, always terminated. */
     for (size_t size = 1; size < 40; size++) {
         char small[40];
