@@ -104,7 +104,8 @@ oom:
 struct geom {
     size_t width;    /* total columns */
     size_t numw;     /* frame number column */
-    size_t timew;    /* relative time column */
+    size_t timew;    /* relative time column, 0 when too narrow for it */
+    size_t prefix;   /* columns before the client's state: number and time */
     size_t lane;     /* first column of the arrow */
     size_t arrow;    /* arrow width, bars included */
     bool beside;     /* explanations to the right of the ladder, else below */
@@ -132,7 +133,12 @@ static void set_geometry(struct geom *g, int width, uint32_t max_n, double max_t
         g->numw = sk_text_width(_("No."));
     if (g->timew < sk_text_width(_("Time")))
         g->timew = sk_text_width(_("Time"));
-    size_t prefix = g->numw + 1 + g->timew + 1;
+    /* When the ladder would not fit, the time column goes first: the arrows
+     * and both states matter more, and the time is in --json and the UI. */
+    if (g->numw + 1 + g->timew + 1 + 2 * (STATE_W + 1) + 26 > g->width)
+        g->timew = 0;
+    size_t prefix = g->numw + 1 + (g->timew ? g->timew + 1 : 0);
+    g->prefix = prefix;
     g->lane = prefix + STATE_W + 1;
     size_t rest = g->width > g->lane + STATE_W + 1 ? g->width - g->lane - STATE_W - 1 : 0;
     g->beside = g->width >= 120;
@@ -148,6 +154,19 @@ static void set_geometry(struct geom *g, int width, uint32_t max_n, double max_t
 }
 
 /* ------------------------------------------------------------ drawing */
+
+/* s word-wrapped to end by column width: its first line goes on where the
+ * cursor is (column col), the others start at column indent. */
+static void wrap_hanging(struct out *o, const char *s, size_t col, size_t indent, size_t width)
+{
+    const char *line;
+    size_t len;
+    for (size_t i = 0; sk_text_next_line(&s, width - (i ? indent : col), &line, &len); i++) {
+        out_spaces(o, i ? indent : 0);
+        out_write(o, line, len);
+        out_putc(o, '\n');
+    }
+}
 
 /* "|-- SYN seq=0 ------->|" or "|<------- SYN,ACK seq=0 ack=1 --|", arrow columns wide. */
 static void arrow(struct out *o, const char *label, int dir, size_t width)
@@ -258,8 +277,10 @@ static void draw_row(struct out *o, const struct geom *g, const struct sk_rec *r
     /* The arrow line: number, time, client state, arrow, server state. */
     layout_rpad(o, num, g->numw);
     out_putc(o, ' ');
-    layout_rpad(o, tm, g->timew);
-    out_putc(o, ' ');
+    if (g->timew) {
+        layout_rpad(o, tm, g->timew);
+        out_putc(o, ' ');
+    }
     layout_pad(o, row.state[0] ? row.state[0] : "", STATE_W);
     out_putc(o, ' ');
     arrow(o, split ? row.head : row.label, row.dir, g->arrow);
@@ -312,7 +333,7 @@ static void draw_row(struct out *o, const struct geom *g, const struct sk_rec *r
  * width, so that even a cut one stands clearly on its side. */
 static void draw_call(struct out *o, const struct geom *g, int side, const char *text)
 {
-    size_t left = g->numw + 1 + g->timew + 1;
+    size_t left = g->prefix;
     size_t right = g->beside ? g->lane + g->arrow + 1 + STATE_W : g->width;
     size_t max = (right - left) * 4 / 5, w;
     size_t n = sk_text_fit(text, max, &w);
@@ -400,31 +421,34 @@ static void conv_header(struct out *o, const struct geom *g, const struct sk_con
     }
     snprintf(title, sizeof title, _("Conversation %u: %s  client %s  ->  server %s"), c->id,
              sk_conv_proto_name(c, proto), a, b);
-    out_puts(o, "== ");
-    out_puts(o, title);
-    out_puts(o, " ==\n\n");
+    char line[600];
+    snprintf(line, sizeof line, "== %s ==", title);
+    wrap_hanging(o, line, 0, 3, g->width);
+    out_putc(o, '\n');
 
     /* Column titles, then each side's state before the first packet. */
     layout_rpad(o, _("No."), g->numw);
     out_putc(o, ' ');
-    layout_rpad(o, _("Time"), g->timew);
-    out_putc(o, ' ');
+    if (g->timew) {
+        layout_rpad(o, _("Time"), g->timew);
+        out_putc(o, ' ');
+    }
     layout_pad(o, _("CLIENT"), STATE_W);
     out_putc(o, ' ');
     size_t w;
     size_t n = sk_text_fit(a, g->arrow / 2 - 1, &w);
     out_write(o, a, n);
-    size_t bw = sk_text_width(b);
-    size_t gap = g->arrow > w + bw ? g->arrow - w - bw : 1;
-    out_spaces(o, gap);
-    out_puts(o, b);
+    size_t bw;
+    size_t bn = sk_text_fit(b, g->arrow - w - 1, &bw);
+    out_spaces(o, g->arrow - w - bw);
+    out_write(o, b, bn);
     out_putc(o, ' ');
     out_puts(o, _("SERVER"));
     out_putc(o, '\n');
     if (c->proto == 6) {
         before = sk_tcp_shown_states(&c->tcp, before);
         int cs = before & 0x0f, ss = before >> 4;
-        out_spaces(o, g->numw + 1 + g->timew + 1);
+        out_spaces(o, g->prefix);
         layout_pad(o, cs ? sk_state_name((enum sk_state)cs) : "", STATE_W);
         out_putc(o, ' ');
         out_putc(o, '|');
@@ -569,8 +593,7 @@ int cli_text(const struct cli_opts *o)
             snprintf(num, sizeof num, "%u", t.other[i].n);
             layout_rpad(&out, num, g.numw);
             out_putc(&out, ' ');
-            out_puts(&out, t.other[i].line);
-            out_putc(&out, '\n');
+            wrap_hanging(&out, t.other[i].line, g.numw + 1, g.numw + 3, g.width);
         }
     }
     out_flush(&out);

@@ -29,6 +29,21 @@ t_eq "160 columns: widest line" 1 "$(LC_ALL=C.UTF-8 wc -L <<<"$wide" | awk '{pri
 t_match "wide: explanation beside the arrow" 'SYN_RECEIVED  Handshake 1/3: connect\(\) sends a SYN' "$wide"
 t_contains "wide: the ack arithmetic spelled out" "ack 14 = 13 bytes received + 1" "$(tr -s ' \n' ' ' <<<"$wide")"
 
+# Every line keeps to --width, long IPv6 endpoints and summaries included;
+# when the ladder would not fit, the time column goes and the states stay.
+over=""
+for f in "$ROOT"/captures/*.pcap "$ROOT"/tests/data/*.pcap; do
+    for w in 60 80 120; do
+        widest=$("$SOCKSCOPE" --text --width $w -r "$f" 2>/dev/null | tail -n +2 | LC_ALL=C.UTF-8 wc -L)
+        [ "$widest" -le $w ] || over="$over $(basename "$f"):$w:$widest"
+    done
+done
+t_eq "every line within --width (file:width:widest)" "" "$over"
+narrow=$("$SOCKSCOPE" --text --width 60 -r "$CAP")
+t_match "60 columns: no time column, both states" '^ +1 SYN_SENT +\|-- SYN seq=0 -+>\| SYN_RECEIVED$' "$narrow"
+ip6=$("$SOCKSCOPE" --text --width 60 -r "$ROOT/tests/data/decode-ip6.pcap")
+t_match "a long title goes on on a second line" '^   .* ==$' "$ip6"
+
 one=$("$SOCKSCOPE" --text -r "$CAP" --conv 1)
 t_lacks "--conv 1 leaves out conversation 0" "== Conversation 0" "$one"
 t_contains "--conv 1 shows conversation 1" "== Conversation 1" "$one"
