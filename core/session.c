@@ -1,184 +1,17 @@
-/* session.c — a capture read and analysed in the background for the UI (session.h). */
-#include "session.h"
-
+/* session.c — a capture read and analysed in the background for the UI (session.h):
+ * open and close, a filter's view of it, reading a file, the UI's queries; the live
+ * capture is in session_live.c. */
 #include <errno.h>
-#include <fcntl.h>
 #include <pcap/pcap.h>
-#include <poll.h>
 #include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "analyze.h"
 #include "i18n.h"
-#include "labevents.h"
-
-enum {
-    BATCH = 1024,            /* packets analysed per hold of the lock */
-    FLUSH_EVERY = 512,       /* live: packets written before the store is flushed */
-    FLUSH_MS = 20,           /* live: ... or milliseconds */
-    STATS_MS = 200,          /* live: how often pcap_stats is asked */
-    IDLE_MS = 100,           /* live index thread: longest sleep */
-    LIVE_TIMEOUT_MS = 20,    /* live: longest wait in sk_source_next */
-    SAVE_EVENTS_MS = 1000    /* live with -w: the sidecar is rewritten at most this often */
-};
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-
-/* ================================================================ offsets */
-
-/*
- * Live: where each captured packet starts in the store file. The capture
- * thread appends, the index thread reads below the published count: chunks
- * that never move (chunk k holds 4096 << k offsets), as in trace.c.
- */
-enum { OFF_CHUNK0_BITS = 12, OFF_NCHUNK = 21 };
-
-struct offlog {
-    uint64_t *chunk[OFF_NCHUNK];
-    size_t count;              /* written (capture thread only) */
-    atomic_size_t published;   /* flushed to the store: readable by the index thread */
-};
-
-static void off_locate(size_t i, unsigned *k, size_t *off)
-{
-    unsigned long long x = (unsigned long long)i + (1ull << OFF_CHUNK0_BITS);
-    unsigned msb = 63u - (unsigned)__builtin_clzll(x);
-    *k = msb - OFF_CHUNK0_BITS;
-    *off = (size_t)(x - (1ull << msb));
-}
-
-static int offlog_add(struct offlog *l, uint64_t v)
-{
-    unsigned k;
-    size_t o;
-    off_locate(l->count, &k, &o);
-    if (k >= OFF_NCHUNK)
-        return -1;
-    if (!l->chunk[k]) {
-        l->chunk[k] = malloc(((size_t)1 << (OFF_CHUNK0_BITS + k)) * sizeof(uint64_t));
-        if (!l->chunk[k])
-            return -1;
-    }
-    l->chunk[k][o] = v;
-    l->count++;
-    return 0;
-}
-
-static uint64_t offlog_get(const struct offlog *l, size_t i)
-{
-    unsigned k;
-    size_t o;
-    off_locate(i, &k, &o);
-    return l->chunk[k][o];
-}
-
-static void offlog_free(struct offlog *l)
-{
-    for (unsigned k = 0; k < OFF_NCHUNK; k++)
-        free(l->chunk[k]);
-}
-
-/* ================================================================ types */
-
-/* One conversation's packets, as indexes into the trace. */
-struct cinfo {
-    uint32_t *idx;
-    uint32_t n, cap;
-    uint8_t before;   /* both states before its first packet */
-};
-
-/* What one filter makes of the capture: analysed by one index thread. */
-struct view {
-    struct sk_session *s;
-    char *filter;                /* "" when none */
-    struct sk_source *src;       /* files: the file, read through the filter */
-    struct sk_reader *rd;        /* live: reads the store */
-    struct bpf_program prog;     /* live: the filter, run on each stored record */
-    bool has_prog;
-    struct sk_analyzer *an;      /* conversations (under s->lock) */
-    struct sk_trace *trace;      /* the records (lock-free reads) */
-    struct cinfo *ci;            /* per conversation (under s->lock) */
-    size_t nci, capci;
-    size_t next;                 /* live: the next store record to analyse */
-    uint64_t read;               /* records read (files) / consumed (live) (under lock) */
-    bool done;                   /* nothing more will come (under lock) */
-    atomic_bool stop;            /* asked to end */
-    pthread_t thread;
-    bool started;
-};
-
-struct sk_session {
-    bool live;
-    char *name;                  /* path or interface */
-    char *store;                 /* the file that holds the packets */
-    bool temp_store;             /* remove it at close */
-    bool user_store;             /* live with -w: keep the events beside it */
-    int dlt, snaplen;
-
-    pthread_mutex_t lock;        /* guards what the comments say */
-    atomic_int waiters;          /* UI-thread calls waiting for the lock */
-    pthread_cond_t cond;         /* signalled when indexing moves on */
-    uint64_t version;            /* (lock) */
-    bool failed;                 /* (lock) */
-    char error[SK_ERRBUF_SIZE];  /* (lock) */
-    char warning[SK_ERRBUF_SIZE];/* (lock) */
-
-    struct view *view;           /* the current filter's analysis (UI thread) */
-    struct sk_source *first_src; /* files: the open that the first view reads */
-    struct sk_reader *rd;        /* the UI thread's reader */
-
-    /* live */
-    struct sk_source *src;
-    struct sk_dump *dump;
-    struct offlog log;
-    pthread_t cap_thread;
-    bool cap_started;
-    atomic_bool cap_stop;
-    bool capturing;              /* (lock) */
-    struct sk_stats stats;       /* (lock) */
-    int wake[2];                 /* capture → index thread: packets were published */
-
-    /* lab events */
-    struct sk_labev_rx *rx;      /* live: read by the index thread */
-    struct sk_labev_list events; /* (lock) */
-    bool events_unsaved;         /* index thread: events came since the sidecar was written */
-    int64_t events_saved_ms;     /* index thread: when it was */
-};
-
-/* ================================================================ locking */
-
-/*
- * The index thread takes the lock for one batch after another; a mutex is
- * not fair, so without care it would take it again before the UI thread,
- * woken by the unlock, gets to run, and the screen would wait for the end of
- * the file. The UI thread says it waits, and a background thread that lets go
- * of the lock yields until the UI had its turn.
- */
-static void lock_ui(struct sk_session *s)
-{
-    atomic_fetch_add(&s->waiters, 1);
-    pthread_mutex_lock(&s->lock);
-    atomic_fetch_sub(&s->waiters, 1);
-}
-
-static void unlock_bg(struct sk_session *s)
-{
-    pthread_mutex_unlock(&s->lock);
-    while (atomic_load(&s->waiters) > 0)
-        sched_yield();
-}
+#include "session_priv.h"
 
 /* ================================================================ views */
 
@@ -204,16 +37,6 @@ static void view_free(struct view *v)
     cinfo_free(v);
     free(v->filter);
     free(v);
-}
-
-/* Records a stop on error; caller holds the lock. */
-static void fail_locked(struct sk_session *s, const char *err)
-{
-    if (!s->failed) {
-        s->failed = true;
-        snprintf(s->error, sizeof s->error, "%s", err);
-    }
-    s->version++;
 }
 
 /* Keeps the trace index of a packet in its conversation's list (lock held). */
@@ -251,7 +74,7 @@ static int note_packet(struct view *v, const struct sk_result *res, size_t idx)
 }
 
 /* Analyses one record and keeps it (lock held). -1 with err when out of memory. */
-static int keep(struct view *v, const struct sk_raw *raw, char *err)
+int sk_sess_keep(struct view *v, const struct sk_raw *raw, char *err)
 {
     struct sk_result res;
     if (sk_analyzer_add(v->an, raw, &res, err) < 0)
@@ -276,7 +99,7 @@ static void *index_file(void *arg)
         for (int k = 0; k < BATCH; k++) {
             int r = sk_source_next(v->src, &raw, err);
             if (r == 1) {
-                if (keep(v, &raw, err) == 0)
+                if (sk_sess_keep(v, &raw, err) == 0)
                     continue;
                 fail_locked(s, err);
             } else if (r < 0 && r != -2) {
@@ -293,120 +116,6 @@ static void *index_file(void *arg)
         s->version++;
         pthread_cond_broadcast(&s->cond);
         unlock_bg(s);
-    }
-    return NULL;
-}
-
-/* Live: takes the lab events waiting on the socket (index thread). */
-/* Writes the events beside a -w capture (index thread): a session that ends
- * badly still leaves them. Copied under the lock, written outside it. */
-static void save_events(struct sk_session *s)
-{
-    struct sk_labev_list copy = {0};
-    char err[SK_ERRBUF_SIZE], side[4096];
-    pthread_mutex_lock(&s->lock);
-    for (size_t i = 0; i < s->events.n; i++)
-        if (sk_labev_list_push(&copy, &s->events.ev[i], err) < 0)
-            break;
-    unlock_bg(s);
-    if (copy.n > 0 && sk_labev_sidecar_path(s->store, side, sizeof side) == 0 &&
-        sk_labev_save(side, copy.ev, copy.n, err) < 0) {
-        pthread_mutex_lock(&s->lock);
-        snprintf(s->warning, sizeof s->warning, "%s", err);
-        s->version++;
-        unlock_bg(s);
-    }
-    sk_labev_list_free(&copy);
-}
-
-/* Live: takes the lab events waiting on the socket (index thread). */
-static void drain_events(struct sk_session *s)
-{
-    if (!s->rx)
-        return;
-    struct sk_labevent e;
-    char err[SK_ERRBUF_SIZE];
-    int got;
-    while ((got = sk_labev_rx_recv(s->rx, &e, err)) == 1) {
-        pthread_mutex_lock(&s->lock);
-        if (sk_labev_list_push(&s->events, &e, err) == 0) {
-            sk_labev_list_sort(&s->events);
-            s->version++;
-            s->events_unsaved = true;
-        }
-        unlock_bg(s);
-    }
-    if (got < 0) {
-        pthread_mutex_lock(&s->lock);
-        snprintf(s->warning, sizeof s->warning, "%s", err);
-        s->version++;
-        unlock_bg(s);
-        sk_labev_rx_close(s->rx);
-        s->rx = NULL;
-    }
-    int64_t now = mono_ms();
-    if (s->user_store && s->events_unsaved && now - s->events_saved_ms >= SAVE_EVENTS_MS) {
-        s->events_unsaved = false;
-        s->events_saved_ms = now;
-        save_events(s);
-    }
-}
-
-static void *index_live(void *arg)
-{
-    struct view *v = arg;
-    struct sk_session *s = v->s;
-    char err[SK_ERRBUF_SIZE];
-    struct sk_raw raw;
-    while (!atomic_load(&v->stop)) {
-        drain_events(s);
-        size_t pub = atomic_load_explicit(&s->log.published, memory_order_acquire);
-        if (v->next < pub && !v->done) {
-            pthread_mutex_lock(&s->lock);
-            size_t end = pub - v->next > BATCH ? v->next + BATCH : pub;
-            for (; v->next < end; v->next++) {
-                if (sk_reader_read(v->rd, offlog_get(&s->log, v->next), &raw, err) < 0) {
-                    fail_locked(s, err);
-                    v->done = true;
-                    break;
-                }
-                raw.n = (uint32_t)(v->next + 1); /* frame numbers of the store file */
-                v->read = raw.n;
-                if (v->has_prog) {
-                    struct pcap_pkthdr h;
-                    memset(&h, 0, sizeof h);
-                    h.caplen = raw.caplen;
-                    h.len = raw.wirelen;
-                    if (!pcap_offline_filter(&v->prog, &h, raw.data))
-                        continue;
-                }
-                if (keep(v, &raw, err) < 0) {
-                    fail_locked(s, err);
-                    v->done = true;
-                    break;
-                }
-            }
-            s->version++;
-            pthread_cond_broadcast(&s->cond);
-            unlock_bg(s);
-            continue;
-        }
-        pthread_mutex_lock(&s->lock);
-        bool capturing = s->capturing;
-        if (!capturing && v->next >= pub && !v->done) {
-            v->done = true;
-            s->version++;
-        }
-        pthread_cond_broadcast(&s->cond);
-        unlock_bg(s);
-
-        struct pollfd pfd[2] = {{s->wake[0], POLLIN, 0}, {s->rx ? sk_labev_rx_fd(s->rx) : -1, POLLIN, 0}};
-        (void)poll(pfd, 2, IDLE_MS);
-        if (pfd[0].revents & POLLIN) {
-            char buf[256];
-            while (read(s->wake[0], buf, sizeof buf) > 0)
-                ;
-        }
     }
     return NULL;
 }
@@ -460,7 +169,7 @@ fail:
 
 static int view_start(struct view *v, char *err)
 {
-    int r = pthread_create(&v->thread, NULL, v->s->live ? index_live : index_file, v);
+    int r = pthread_create(&v->thread, NULL, v->s->live ? sk_sess_index_live : index_file, v);
     if (r != 0) {
         sk_err(err, _("cannot start a thread: %s"), strerror(r));
         return -1;
@@ -480,89 +189,6 @@ static void view_stop(struct sk_session *s, struct view *v)
     }
     pthread_join(v->thread, NULL);
     v->started = false;
-}
-
-/* ================================================================ capture */
-
-static void publish(struct sk_session *s)
-{
-    atomic_store_explicit(&s->log.published, s->log.count, memory_order_release);
-    ssize_t w = write(s->wake[1], "", 1);
-    (void)w; /* a full pipe already holds a wake-up */
-}
-
-static void take_stats(struct sk_session *s)
-{
-    struct sk_stats st;
-    char err[SK_ERRBUF_SIZE];
-    if (sk_source_stats(s->src, &st, err) < 0)
-        return;
-    pthread_mutex_lock(&s->lock);
-    if (memcmp(&st, &s->stats, sizeof st) != 0) {
-        s->stats = st;
-        s->version++;
-    }
-    unlock_bg(s);
-}
-
-/* The capture thread does as little as it can: read, store, publish. */
-static void *capture(void *arg)
-{
-    struct sk_session *s = arg;
-    char err[SK_ERRBUF_SIZE];
-    struct sk_raw raw;
-    size_t pending = 0;
-    int64_t last_flush = mono_ms(), last_stats = 0;
-    bool failed = false;
-    while (!atomic_load(&s->cap_stop)) {
-        int r = sk_source_next(s->src, &raw, err);
-        if (r == 1) {
-            uint64_t off;
-            if (sk_dump_write(s->dump, &raw, &off, err) < 0) {
-                failed = true;
-                break;
-            }
-            if (offlog_add(&s->log, off) < 0) {
-                sk_err(err, "%s", _("out of memory: the capture is too big to keep in memory"));
-                failed = true;
-                break;
-            }
-            pending++;
-        } else if (r == -2) {
-            break;
-        } else if (r < 0) {
-            failed = true;
-            break;
-        }
-        int64_t now = mono_ms();
-        if (pending && (r != 1 || pending >= FLUSH_EVERY || now - last_flush >= FLUSH_MS)) {
-            if (sk_dump_flush(s->dump, err) < 0) {
-                failed = true;
-                break;
-            }
-            publish(s);
-            pending = 0;
-            last_flush = now;
-        }
-        if (now - last_stats >= STATS_MS) {
-            take_stats(s);
-            last_stats = now;
-        }
-    }
-    char ferr[SK_ERRBUF_SIZE];
-    if (sk_dump_flush(s->dump, ferr) < 0 && !failed) {
-        failed = true;
-        memcpy(err, ferr, sizeof err);
-    }
-    publish(s);
-    take_stats(s);
-    pthread_mutex_lock(&s->lock);
-    s->capturing = false;
-    if (failed)
-        fail_locked(s, err);
-    s->version++;
-    unlock_bg(s);
-    return NULL;
 }
 
 /* ================================================================ open/close */
@@ -585,94 +211,6 @@ static struct sk_session *session_alloc(void)
     return s;
 }
 
-/* A temporary store for a live capture without -w. */
-static char *temp_store(char *err)
-{
-    const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir)
-        dir = "/tmp";
-    size_t n = strlen(dir) + 40;
-    char *path = malloc(n);
-    if (!path) {
-        sk_err(err, "%s", _("out of memory"));
-        return NULL;
-    }
-    snprintf(path, n, "%s/sockscope-live-XXXXXX", dir);
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        sk_err(err, _("cannot create a temporary file in %s for the captured packets: %s "
-                      "(set TMPDIR, or save with -w FILE)"), dir, strerror(errno));
-        free(path);
-        return NULL;
-    }
-    close(fd);
-    return path;
-}
-
-static void listen_events(struct sk_session *s, const char *path)
-{
-    char def[256], err[SK_ERRBUF_SIZE];
-    if (!path) {
-        path = getenv("SOCKSCOPE_EVENTS");
-        if (!path || !*path) {
-            sk_labev_default_path(def, sizeof def, (unsigned long)getuid());
-            path = def;
-        }
-    }
-    if (!*path)
-        return;
-    s->rx = sk_labev_rx_open(path, err);
-    if (!s->rx)
-        snprintf(s->warning, sizeof s->warning, _("lab events will not be shown: %s"), err);
-}
-
-static int open_live(struct sk_session *s, const struct sk_session_opts *o, char *err)
-{
-    struct sk_live_opts lo;
-    memset(&lo, 0, sizeof lo);
-    if (o->live)
-        lo = *o->live;
-    if (lo.timeout_ms <= 0 || lo.timeout_ms > LIVE_TIMEOUT_MS)
-        lo.timeout_ms = LIVE_TIMEOUT_MS;
-    /* The capture must not lose packets while the screen is busy: blocks. */
-    lo.batched = true;
-    s->src = o->open_live ? o->open_live(o->open_user, &lo, err)
-                          : sk_source_open_live(s->name, &lo, err);
-    if (!s->src)
-        return -1;
-    if (o->filter && o->filter[0] && sk_source_set_filter(s->src, o->filter, err) < 0)
-        return -1;
-    const char *w = sk_source_warning(s->src);
-    if (w[0])
-        snprintf(s->warning, sizeof s->warning, "%s", w);
-    s->dlt = sk_source_datalink(s->src);
-    s->snaplen = sk_source_snaplen(s->src);
-    if (o->write_path) {
-        s->store = strdup(o->write_path);
-        s->user_store = true;
-    } else {
-        s->store = temp_store(err);
-        s->temp_store = s->store != NULL;
-        if (!s->store)
-            return -1;
-    }
-    if (!s->store) {
-        sk_err(err, "%s", _("out of memory"));
-        return -1;
-    }
-    s->dump = sk_dump_open_dlt(s->dlt, s->snaplen, s->store, err);
-    if (!s->dump)
-        return -1;
-    if (pipe(s->wake) < 0) {
-        sk_err(err, _("cannot make a pipe: %s"), strerror(errno));
-        s->wake[0] = s->wake[1] = -1;
-        return -1;
-    }
-    for (int i = 0; i < 2; i++)
-        fcntl(s->wake[i], F_SETFL, fcntl(s->wake[i], F_GETFL) | O_NONBLOCK);
-    listen_events(s, o->events_path);
-    return 0;
-}
 
 static int open_file(struct sk_session *s, char *err)
 {
@@ -712,14 +250,14 @@ struct sk_session *sk_session_open(const struct sk_session_opts *o, char *err)
         sk_err(err, "%s", _("out of memory"));
         goto fail;
     }
-    if ((s->live ? open_live(s, o, err) : open_file(s, err)) < 0)
+    if ((s->live ? sk_sess_open_live(s, o, err) : open_file(s, err)) < 0)
         goto fail;
     s->view = view_new(s, o->filter, err);
     if (!s->view)
         goto fail;
     if (s->live) {
         s->capturing = true;
-        int r = pthread_create(&s->cap_thread, NULL, capture, s);
+        int r = pthread_create(&s->cap_thread, NULL, sk_sess_capture, s);
         if (r != 0) {
             sk_err(err, _("cannot start a thread: %s"), strerror(r));
             s->capturing = false;
@@ -767,7 +305,7 @@ int sk_session_close(struct sk_session *s, char *err)
     for (int i = 0; i < 2; i++)
         if (s->wake[i] >= 0)
             close(s->wake[i]);
-    offlog_free(&s->log);
+    sk_sess_offlog_free(&s->log);
     sk_labev_list_free(&s->events);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->cond);
