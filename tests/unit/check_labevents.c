@@ -14,6 +14,7 @@
 
 #include "err.h"
 #include "labevents.h"
+#include "tmpdir.h"
 
 static struct sk_labevent sample(void)
 {
@@ -221,27 +222,16 @@ END_TEST
 
 /* =============================================================== sidecar */
 
-static char dir[64];
-
 static void make_dir(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/check-labevents.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void remove_dir(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    tmpdir_make("labevents");
 }
 
 START_TEST(test_sidecar_save_and_load)
 {
     char path[PATH_MAX], err[SK_ERRBUF_SIZE];
     char capture[PATH_MAX];
-    snprintf(capture, sizeof capture, "%s/run.pcap", dir);
+    snprintf(capture, sizeof capture, "%s/run.pcap", tmpdir());
     ck_assert_int_eq(sk_labev_sidecar_path(capture, path, sizeof path), 0);
     ck_assert(strlen(path) > 7 && strcmp(path + strlen(path) - 16, "/run.pcap.events") == 0);
     char tiny[8];
@@ -271,7 +261,7 @@ START_TEST(test_sidecar_save_and_load)
     ck_assert_uint_eq(l.n, 1);
     sk_labev_list_free(&l);
     char cmd[PATH_MAX + 64];
-    snprintf(cmd, sizeof cmd, "test $(ls '%s' | wc -l) -eq 1", dir);
+    snprintf(cmd, sizeof cmd, "test $(ls '%s' | wc -l) -eq 1", tmpdir());
     ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
@@ -279,7 +269,7 @@ END_TEST
 START_TEST(test_sidecar_skips_comments_blank_and_bad_lines)
 {
     char path[PATH_MAX], err[SK_ERRBUF_SIZE];
-    snprintf(path, sizeof path, "%s/x.events", dir);
+    snprintf(path, sizeof path, "%s/x.events", tmpdir());
     FILE *f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
     fputs("# saved by hand\n\n", f);
@@ -303,14 +293,14 @@ END_TEST
 START_TEST(test_sidecar_errors_name_the_file)
 {
     char path[PATH_MAX], err[SK_ERRBUF_SIZE] = "";
-    snprintf(path, sizeof path, "%s/missing.events", dir);
+    snprintf(path, sizeof path, "%s/missing.events", tmpdir());
     struct sk_labev_list l = {0};
     ck_assert_int_eq(sk_labev_load(path, &l, NULL, err), -1);
     ck_assert_ptr_nonnull(strstr(err, "missing.events"));
     ck_assert_uint_eq(l.n, 0);
 
     struct sk_labevent e = sample();
-    snprintf(path, sizeof path, "%s/no/such/dir/x.events", dir);
+    snprintf(path, sizeof path, "%s/no/such/dir/x.events", tmpdir());
     ck_assert_int_eq(sk_labev_save(path, &e, 1, err), -1);
     ck_assert_ptr_nonnull(strstr(err, "x.events"));
 }
@@ -337,7 +327,7 @@ static int send_to(const char *path, const char *data, size_t len)
 START_TEST(test_receive_on_a_unix_socket)
 {
     char path[PATH_MAX], err[SK_ERRBUF_SIZE];
-    snprintf(path, sizeof path, "%s/ev.sock", dir);
+    snprintf(path, sizeof path, "%s/ev.sock", tmpdir());
     struct sk_labev_rx *rx = sk_labev_rx_open(path, err);
     ck_assert_msg(rx != NULL, "%s", err);
     ck_assert_str_eq(sk_labev_rx_path(rx), path);
@@ -383,7 +373,7 @@ END_TEST
 START_TEST(test_stale_socket_is_replaced_other_files_are_not)
 {
     char path[PATH_MAX], err[SK_ERRBUF_SIZE];
-    snprintf(path, sizeof path, "%s/stale.sock", dir);
+    snprintf(path, sizeof path, "%s/stale.sock", tmpdir());
     /* A socket file whose owner is gone. */
     struct sockaddr_un sun;
     memset(&sun, 0, sizeof sun);
@@ -398,7 +388,7 @@ START_TEST(test_stale_socket_is_replaced_other_files_are_not)
     ck_assert_int_eq(send_to(path, "x", 1), 0); /* the new one receives */
     sk_labev_rx_close(rx);
 
-    snprintf(path, sizeof path, "%s/plain-file", dir);
+    snprintf(path, sizeof path, "%s/plain-file", tmpdir());
     FILE *f = fopen(path, "w");
     fputs("keep me\n", f);
     fclose(f);
@@ -532,7 +522,7 @@ Suite *labevents_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("Files");
-    tcase_add_checked_fixture(tc, make_dir, remove_dir);
+    tcase_add_checked_fixture(tc, make_dir, tmpdir_remove);
     tcase_add_test(tc, test_sidecar_save_and_load);
     tcase_add_test(tc, test_sidecar_skips_comments_blank_and_bad_lines);
     tcase_add_test(tc, test_sidecar_errors_name_the_file);

@@ -1,7 +1,6 @@
 /* check_session.c — a capture read in the background for the UI: records, conversations,
  * filters, bytes read again, lab events kept beside the file (core/session.c). */
 #include <check.h>
-#include <dirent.h>
 #include <pcap/pcap.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,41 +11,18 @@
 #include "labevents.h"
 #include "session.h"
 #include "tcp.h"
+#include "tmpdir.h"
 
 /* ------------------------------------------------------------------ fixture */
 
-static char dir[64];
-
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/sk-session-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    tmpdir_make("session");
 }
 
 static void teardown(void)
 {
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (e->d_name[0] == '.')
-                continue;
-            char p[512];
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
-static const char *path_of(const char *name)
-{
-    static char p[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
+    tmpdir_remove();
 }
 
 /* ------------------------------------------------------------------ frames */
@@ -172,7 +148,7 @@ static struct sk_session *open_file(const char *path, const char *filter)
 
 START_TEST(test_file_records_and_conversations)
 {
-    const char *cap = path_of("a.pcap");
+    const char *cap = tmpdir_path("a.pcap");
     write_capture(cap);
     struct sk_session *s = open_file(cap, NULL);
     ck_assert(!sk_session_is_live(s));
@@ -234,7 +210,7 @@ END_TEST
 
 START_TEST(test_read_again_and_find_frame)
 {
-    const char *cap = path_of("b.pcap");
+    const char *cap = tmpdir_path("b.pcap");
     write_capture(cap);
     struct sk_session *s = open_file(cap, NULL);
     char err[SK_ERRBUF_SIZE];
@@ -265,7 +241,7 @@ END_TEST
 
 START_TEST(test_filter_keeps_frame_numbers)
 {
-    const char *cap = path_of("c.pcap");
+    const char *cap = tmpdir_path("c.pcap");
     write_capture(cap);
     struct sk_session *s = open_file(cap, "udp");
     ck_assert_str_eq(sk_session_filter(s), "udp");
@@ -304,7 +280,7 @@ END_TEST
 
 START_TEST(test_bad_filter_keeps_the_old_one)
 {
-    const char *cap = path_of("d.pcap");
+    const char *cap = tmpdir_path("d.pcap");
     write_capture(cap);
     struct sk_session *s = open_file(cap, "udp");
     char err[SK_ERRBUF_SIZE] = "";
@@ -324,23 +300,23 @@ END_TEST
 START_TEST(test_open_errors)
 {
     char err[SK_ERRBUF_SIZE] = "";
-    struct sk_session_opts o = {.file = path_of("missing.pcap")};
+    struct sk_session_opts o = {.file = tmpdir_path("missing.pcap")};
     ck_assert_ptr_null(sk_session_open(&o, err));
     ck_assert_ptr_nonnull(strstr(err, "missing.pcap"));
 
-    const char *cap = path_of("e.pcap");
+    const char *cap = tmpdir_path("e.pcap");
     write_capture(cap);
     err[0] = '\0';
     struct sk_session_opts bad = {.file = cap, .filter = "port 99999999"};
     ck_assert_ptr_null(sk_session_open(&bad, err));
     ck_assert_ptr_nonnull(strstr(err, "invalid filter"));
 
-    FILE *f = fopen(path_of("notes.txt"), "w");
+    FILE *f = fopen(tmpdir_path("notes.txt"), "w");
     ck_assert_ptr_nonnull(f);
     fputs("not a capture\n", f);
     fclose(f);
     err[0] = '\0';
-    struct sk_session_opts txt = {.file = path_of("notes.txt")};
+    struct sk_session_opts txt = {.file = tmpdir_path("notes.txt")};
     ck_assert_ptr_null(sk_session_open(&txt, err));
     ck_assert_str_ne(err, "");
     ck_assert_int_eq(sk_session_close(NULL, err), 0);
@@ -349,7 +325,7 @@ END_TEST
 
 START_TEST(test_truncated_file_keeps_what_was_read)
 {
-    const char *cap = path_of("f.pcap");
+    const char *cap = tmpdir_path("f.pcap");
     write_capture(cap);
     /* Cut the last record short. */
     FILE *fp = fopen(cap, "r+");
@@ -391,7 +367,7 @@ static struct sk_labevent event(const char *prog, uint32_t seq, const char *call
 
 START_TEST(test_sidecar_loaded_and_saved)
 {
-    const char *cap = path_of("g.pcap");
+    const char *cap = tmpdir_path("g.pcap");
     write_capture(cap);
     char side[300], err[SK_ERRBUF_SIZE];
     ck_assert_int_eq(sk_labev_sidecar_path(cap, side, sizeof side), 0);
@@ -418,7 +394,7 @@ START_TEST(test_sidecar_loaded_and_saved)
     ck_assert_uint_eq(in.events, 4);
 
     /* Saving writes the packets shown and the events beside them. */
-    const char *copy = path_of("copy.pcap");
+    const char *copy = tmpdir_path("copy.pcap");
     ck_assert_int_eq(sk_session_set_filter(s, "tcp", err), 0);
     ck_assert(sk_session_wait(s, 10000));
     ck_assert_int_eq(sk_session_save(s, copy, err), 0);
@@ -440,7 +416,7 @@ END_TEST
 /* Many packets: the screen's calls must get answers while indexing goes on. */
 START_TEST(test_big_file_indexed_in_background)
 {
-    const char *cap = path_of("big.pcap");
+    const char *cap = tmpdir_path("big.pcap");
     char err[SK_ERRBUF_SIZE];
     build_frames();
     struct sk_dump *d = sk_dump_open_dlt(DLT_RAW, 65535, cap, err);
@@ -486,7 +462,7 @@ END_TEST
 /* Closing while the thread is still reading stops it cleanly. */
 START_TEST(test_close_while_indexing)
 {
-    const char *cap = path_of("h.pcap");
+    const char *cap = tmpdir_path("h.pcap");
     char err[SK_ERRBUF_SIZE];
     struct sk_dump *d = sk_dump_open_dlt(DLT_RAW, 65535, cap, err);
     ck_assert_ptr_nonnull(d);

@@ -1,6 +1,5 @@
 /* check_source.c — capture files in, capture files out, re-reading by offset, clear errors (core/source.c). */
 #include <check.h>
-#include <dirent.h>
 #include <grp.h>
 #include <malloc.h>
 #include <pcap/pcap.h>
@@ -17,44 +16,21 @@
 #include <unistd.h>
 
 #include "source.h"
+#include "tmpdir.h"
 
 /* ------------------------------------------------------------------ fixture */
-
-static char dir[64];
 
 static bool ng_be;
 
 static void setup(void)
 {
     ng_be = false;
-    snprintf(dir, sizeof dir, "/tmp/sk-source-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
+    tmpdir_make("source");
 }
 
 static void teardown(void)
 {
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (e->d_name[0] == '.')
-                continue;
-            char p[512];
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
-static const char *path_of(const char *name)
-{
-    static char p[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
+    tmpdir_remove();
 }
 
 static void write_file(const char *path, const void *b, size_t n)
@@ -290,7 +266,7 @@ START_TEST(test_pcap_written_by_libpcap)
     uint8_t f1[200], f2[200], f3[200];
     size_t n1 = frame(f1, 6, 40000, 6666, 13), n2 = frame(f2, 6, 6666, 40000, 0),
            n3 = frame(f3, 17, 7000, 6666, 100);
-    const char *path = path_of("libpcap.pcap");
+    const char *path = tmpdir_path("libpcap.pcap");
     pcap_t *dead = pcap_open_dead(DLT_EN10MB, 96);
     pcap_dumper_t *d = pcap_dump_open(dead, path);
     ck_assert_ptr_nonnull(d);
@@ -321,7 +297,7 @@ START_TEST(test_pcap_swapped_byte_order)
     pcap_header(&w, 0xa1b2c3d4, true, 1);
     pcap_record(&w, true, 1000, 1, f1, (uint32_t)n1, (uint32_t)n1);
     pcap_record(&w, true, 1001, 500000, f2, (uint32_t)n2, 1500);
-    const char *path = path_of("swapped.pcap");
+    const char *path = tmpdir_path("swapped.pcap");
     write_file(path, w.b, w.n);
     struct want want[] = {
         {1, 1000000001000LL, (uint32_t)n1, (uint32_t)n1, f1},
@@ -339,7 +315,7 @@ START_TEST(test_pcap_nanosecond_magic)
     pcap_header(&w, 0xa1b23c4d, false, 1);
     pcap_record(&w, false, 1700000000, 123456789, f1, (uint32_t)n1, (uint32_t)n1);
     pcap_record(&w, false, 1700000000, 123456790, f2, (uint32_t)n2, (uint32_t)n2);
-    const char *path = path_of("nano.pcap");
+    const char *path = tmpdir_path("nano.pcap");
     write_file(path, w.b, w.n);
     struct want want[] = {
         {1, 1700000000123456789LL, (uint32_t)n1, (uint32_t)n1, f1},
@@ -350,7 +326,7 @@ START_TEST(test_pcap_nanosecond_magic)
     w.n = 0;
     pcap_header(&w, 0xa1b23c4d, true, 1);
     pcap_record(&w, true, 1, 2, f1, (uint32_t)n1, (uint32_t)n1);
-    path = path_of("nano-be.pcap");
+    path = tmpdir_path("nano-be.pcap");
     write_file(path, w.b, w.n);
     struct want one[] = {{1, 1000000002LL, (uint32_t)n1, (uint32_t)n1, f1}};
     read_all(path, one, 1);
@@ -369,7 +345,7 @@ START_TEST(test_pcapng)
     ng_epb(&w, 0, 1700000000123456789ULL, f1, (uint32_t)n1, (uint32_t)n1);
     ng_isb(&w);
     ng_epb(&w, 0, 1700000000999999999ULL, f2, (uint32_t)n2, 2000);
-    const char *path = path_of("capture.pcapng");
+    const char *path = tmpdir_path("capture.pcapng");
     write_file(path, w.b, w.n);
     struct want want[] = {
         {1, 1700000000123456789LL, (uint32_t)n1, (uint32_t)n1, f1},
@@ -411,7 +387,7 @@ START_TEST(test_pcapng_interfaces_after_packets)
     ng_isb(&w);
     ng_epb(&w, 0, 4000000000004ULL, f[3], (uint32_t)n[3], (uint32_t)n[3]);
     ng_epb(&w, 0, 5000000000005ULL, f[4], (uint32_t)n[4], (uint32_t)n[4]);
-    const char *path = path_of("multi.pcapng");
+    const char *path = tmpdir_path("multi.pcapng");
     write_file(path, w.b, w.n);
     struct want want[] = {
         {1, 1000000001000LL, (uint32_t)n[0], (uint32_t)n[0], f[0]},
@@ -476,7 +452,7 @@ START_TEST(test_truncated_last_record)
     /* Cut in the middle of record 42's bytes, then in its header. */
     const size_t cuts[] = {w.n - 10, w.n - n - 8};
     for (size_t c = 0; c < 2; c++) {
-        const char *path = path_of("cut.pcap");
+        const char *path = tmpdir_path("cut.pcap");
         write_file(path, w.b, cuts[c]);
         char err[SK_ERRBUF_SIZE] = "";
         struct sk_source *s = sk_source_open_file(path, err);
@@ -503,7 +479,7 @@ START_TEST(test_truncated_last_record)
     ng_idb(&g, 6);
     ng_epb(&g, 0, 1, f, (uint32_t)n, (uint32_t)n);
     ng_epb(&g, 0, 2, f, (uint32_t)n, (uint32_t)n);
-    const char *path = path_of("cut.pcapng");
+    const char *path = tmpdir_path("cut.pcapng");
     write_file(path, g.b, g.n - 6);
     char err[SK_ERRBUF_SIZE] = "";
     struct sk_source *s = sk_source_open_file(path, err);
@@ -519,7 +495,7 @@ END_TEST
 START_TEST(test_not_a_capture)
 {
     char err[SK_ERRBUF_SIZE] = "";
-    const char *txt = path_of("x.txt");
+    const char *txt = tmpdir_path("x.txt");
     const char *text = "GET / HTTP/1.1\r\nHost: example\r\n\r\n";
     write_file(txt, text, strlen(text));
     ck_assert_ptr_null(sk_source_open_file(txt, err));
@@ -530,7 +506,7 @@ START_TEST(test_not_a_capture)
     ck_assert_str_eq(err, want);
 
     /* Too short to hold even a magic number. */
-    const char *tiny = path_of("tiny");
+    const char *tiny = tmpdir_path("tiny");
     write_file(tiny, "ab", 2);
     ck_assert_ptr_null(sk_source_open_file(tiny, err));
     ck_assert_msg(strstr(err, "is not a pcap or pcapng capture file") != NULL, "got: %s", err);
@@ -538,14 +514,14 @@ START_TEST(test_not_a_capture)
     /* A pcap magic with half a header: a cut capture, not a text file. */
     struct buf w = {.n = 0};
     pcap_header(&w, 0xa1b2c3d4, false, 1);
-    const char *half = path_of("half.pcap");
+    const char *half = tmpdir_path("half.pcap");
     write_file(half, w.b, 10);
     ck_assert_ptr_null(sk_source_open_file(half, err));
     ck_assert_msg(strstr(err, "is cut short: its file header is incomplete") != NULL, "got: %s",
                   err);
 
     /* A directory */
-    ck_assert_ptr_null(sk_source_open_file(dir, err));
+    ck_assert_ptr_null(sk_source_open_file(tmpdir(), err));
     ck_assert_msg(strstr(err, "is a directory, not a capture file") != NULL, "got: %s", err);
 }
 END_TEST
@@ -553,13 +529,13 @@ END_TEST
 START_TEST(test_empty_missing_unreadable)
 {
     char err[SK_ERRBUF_SIZE] = "";
-    const char *empty = path_of("empty.pcap");
+    const char *empty = tmpdir_path("empty.pcap");
     write_file(empty, "", 0);
     ck_assert_ptr_null(sk_source_open_file(empty, err));
     ck_assert_msg(strstr(err, "is empty (0 bytes)") != NULL, "got: %s", err);
     ck_assert_ptr_nonnull(strstr(err, empty));
 
-    const char *missing = path_of("missing.pcap");
+    const char *missing = tmpdir_path("missing.pcap");
     ck_assert_ptr_null(sk_source_open_file(missing, err));
     ck_assert_msg(strstr(err, "cannot open capture file") && strstr(err, missing) &&
                       strstr(err, "No such file or directory") && strstr(err, "check the path"),
@@ -569,7 +545,7 @@ START_TEST(test_empty_missing_unreadable)
 
     struct buf w = {.n = 0};
     pcap_header(&w, 0xa1b2c3d4, false, 1);
-    const char *locked = path_of("locked.pcap");
+    const char *locked = tmpdir_path("locked.pcap");
     write_file(locked, w.b, w.n);
     ck_assert_int_eq(chmod(locked, 0), 0);
     struct sk_source *s = sk_source_open_file(locked, err);
@@ -607,10 +583,10 @@ START_TEST(test_unprivileged)
 {
     struct buf w = {.n = 0};
     pcap_header(&w, 0xa1b2c3d4, false, 1);
-    const char *locked = path_of("locked.pcap");
+    const char *locked = tmpdir_path("locked.pcap");
     write_file(locked, w.b, w.n);
     ck_assert_int_eq(chmod(locked, 0), 0);
-    ck_assert_int_eq(chmod(dir, 0755), 0);
+    ck_assert_int_eq(chmod(tmpdir(), 0755), 0);
     char out[2 * SK_ERRBUF_SIZE + 2] = "";
     if (geteuid() != 0) {
         unprivileged_errors(locked, out, sizeof out);
@@ -662,7 +638,7 @@ static const char *mixed_file(void)
         size_t n = frame(f, i % 2 ? 6 : 17, (uint16_t)(40000 + i), 6666, i);
         pcap_record(&w, false, 10 + i, 0, f, (uint32_t)n, (uint32_t)n);
     }
-    const char *path = path_of("mixed.pcap");
+    const char *path = tmpdir_path("mixed.pcap");
     write_file(path, w.b, w.n);
     return path;
 }
@@ -823,7 +799,7 @@ START_TEST(test_dump_and_reread)
     char err[SK_ERRBUF_SIZE] = "";
     uint8_t f1[200], f2[200];
     size_t n1 = frame(f1, 6, 40000, 6666, 13), n2 = frame(f2, 6, 6666, 40000, 10);
-    const char *path = path_of("saved.pcap");
+    const char *path = tmpdir_path("saved.pcap");
     struct sk_dump *d = sk_dump_open_dlt(DLT_EN10MB, 0, path, err);
     ck_assert_msg(d != NULL, "%s", err);
     /* The file header is written at once: a reader can open the file now. */
@@ -876,7 +852,7 @@ START_TEST(test_dump_and_reread)
     ck_assert_uint_eq(raw.off, o2);
 
     /* sk_dump_open takes the source's link type and snaplen. */
-    const char *copy = path_of("copy.pcap");
+    const char *copy = tmpdir_path("copy.pcap");
     struct sk_dump *d2 = sk_dump_open(s, copy, err);
     ck_assert_ptr_nonnull(d2);
     ck_assert_int_eq(sk_dump_write(d2, &raw, NULL, err), 0);
@@ -944,7 +920,7 @@ START_TEST(test_dump_errors)
 
     /* A write that fails later (file size limit): the write or flush that
      * meets it fails, and so does closing. */
-    const char *path = path_of("limited.pcap");
+    const char *path = tmpdir_path("limited.pcap");
     char out[3 * SK_ERRBUF_SIZE];
     dump_past_limit(path, out, sizeof out);
     char want[600];
