@@ -21,13 +21,29 @@ void layout_rpad(struct out *o, const char *s, size_t cols)
     out_write(o, s, n);
 }
 
-void layout_wrap(struct out *o, const char *s, size_t indent, size_t width)
+/* The one wrapping loop: the first line after lead spaces, from column col;
+ * the others after indent spaces; every line ends by column end. */
+static void wrap(struct out *o, const char *s, size_t lead, size_t col, size_t indent,
+                 size_t end)
 {
     const char *line;
     size_t len;
-    while (sk_text_next_line(&s, width < 8 ? 8 : width, &line, &len)) {
-        out_spaces(o, indent);
+    for (size_t i = 0;; i++) {
+        size_t from = i ? indent : col;
+        if (!sk_text_next_line(&s, end > from + 8 ? end - from : 8, &line, &len))
+            break;
+        out_spaces(o, i ? indent : lead);
         out_write(o, line, len);
         out_putc(o, '\n');
     }
+}
+
+void layout_wrap(struct out *o, const char *s, size_t indent, size_t width)
+{
+    wrap(o, s, indent, indent, indent, indent + width);
+}
+
+void layout_wrap_hanging(struct out *o, const char *s, size_t col, size_t indent, size_t end)
+{
+    wrap(o, s, 0, col, indent, end);
 }

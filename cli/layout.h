@@ -18,4 +18,8 @@ void layout_rpad(struct out *o, const char *s, size_t cols);
  * broken between characters. */
 void layout_wrap(struct out *o, const char *s, size_t indent, size_t width);
 
+/* The same with a hanging indent: the first line goes on where the cursor is
+ * (column col), the others start at column indent; all end by column end. */
+void layout_wrap_hanging(struct out *o, const char *s, size_t col, size_t indent, size_t end);
+
 #endif

@@ -155,19 +155,6 @@ static void set_geometry(struct geom *g, int width, uint32_t max_n, double max_t
 
 /* ------------------------------------------------------------ drawing */
 
-/* s word-wrapped to end by column width: its first line goes on where the
- * cursor is (column col), the others start at column indent. */
-static void wrap_hanging(struct out *o, const char *s, size_t col, size_t indent, size_t width)
-{
-    const char *line;
-    size_t len;
-    for (size_t i = 0; sk_text_next_line(&s, width - (i ? indent : col), &line, &len); i++) {
-        out_spaces(o, i ? indent : 0);
-        out_write(o, line, len);
-        out_putc(o, '\n');
-    }
-}
-
 /* "|-- SYN seq=0 ------->|" or "|<------- SYN,ACK seq=0 ack=1 --|", arrow columns wide. */
 static void arrow(struct out *o, const char *label, int dir, size_t width)
 {
@@ -423,7 +410,7 @@ static void conv_header(struct out *o, const struct geom *g, const struct sk_con
              sk_conv_proto_name(c, proto), a, b);
     char line[600];
     snprintf(line, sizeof line, "== %s ==", title);
-    wrap_hanging(o, line, 0, 3, g->width);
+    layout_wrap_hanging(o, line, 0, 3, g->width);
     out_putc(o, '\n');
 
     /* Column titles, then each side's state before the first packet. */
@@ -593,7 +580,7 @@ int cli_text(const struct cli_opts *o)
             snprintf(num, sizeof num, "%u", t.other[i].n);
             layout_rpad(&out, num, g.numw);
             out_putc(&out, ' ');
-            wrap_hanging(&out, t.other[i].line, g.numw + 1, g.numw + 3, g.width);
+            layout_wrap_hanging(&out, t.other[i].line, g.numw + 1, g.numw + 3, g.width);
         }
     }
     out_flush(&out);
