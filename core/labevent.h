@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #define SK_LABEV_MAGIC "sockscope-event"
 #define SK_LABEV_VERSION 1
@@ -54,6 +56,18 @@ struct sk_labevent {
     int64_t t0_ns;       /* CLOCK_REALTIME when the call began (ns since the epoch) */
     int64_t t1_ns;       /* ... and when it returned (comparable with pcap timestamps) */
 };
+
+/* Fills *sun with the UNIX socket address PATH, the events' and the step
+ * control's; false when PATH is too long for one. */
+static inline bool sk_labev_unix_addr(struct sockaddr_un *sun, const char *path)
+{
+    memset(sun, 0, sizeof *sun);
+    sun->sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof sun->sun_path)
+        return false;
+    memcpy(sun->sun_path, path, strlen(path) + 1);
+    return true;
+}
 
 static inline const char *sk_labev_kind_name(int kind)
 {

@@ -23,16 +23,6 @@ struct sk_labev_rx {
     uint64_t rejected; /* datagrams that were not events */
 };
 
-static bool unix_addr(struct sockaddr_un *sun, const char *path)
-{
-    memset(sun, 0, sizeof *sun);
-    sun->sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof sun->sun_path)
-        return false;
-    memcpy(sun->sun_path, path, strlen(path) + 1);
-    return true;
-}
-
 /* Is someone receiving on the socket file at sun? A file left by a program
  * that ended refuses (ECONNREFUSED). */
 static bool socket_alive(const struct sockaddr_un *sun)
@@ -48,7 +38,7 @@ static bool socket_alive(const struct sockaddr_un *sun)
 struct sk_labev_rx *sk_labev_rx_open(const char *path, char *err)
 {
     struct sockaddr_un sun;
-    if (!unix_addr(&sun, path)) {
+    if (!sk_labev_unix_addr(&sun, path)) {
         sk_err(err,
                _("lab events socket %s: the path is too long for a UNIX socket "
                  "(at most %zu bytes)."),

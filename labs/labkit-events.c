@@ -19,20 +19,10 @@ static pid_t control_owner; /* the process that bound the control socket */
 
 /* =============================================================== setup */
 
-static bool unix_path(struct sockaddr_un *sun, const char *path)
-{
-    memset(sun, 0, sizeof *sun);
-    sun->sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof sun->sun_path)
-        return false;
-    memcpy(sun->sun_path, path, strlen(path) + 1);
-    return true;
-}
-
 static void control_open(const char *path)
 {
     struct sockaddr_un sun;
-    if (!unix_path(&sun, path))
+    if (!sk_labev_unix_addr(&sun, path))
         lk_usage_error(_("--control %s: a UNIX socket path must be shorter than %zu bytes."),
                        path, sizeof sun.sun_path);
     int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -67,7 +57,7 @@ void lk_events_open(const char *opt_events, const char *opt_control)
         path = fallback;
     }
     struct sockaddr_un sun;
-    if (!unix_path(&sun, path)) {
+    if (!sk_labev_unix_addr(&sun, path)) {
         if (from_option)
             lk_usage_error(_("--events %s: a UNIX socket path must be shorter than %zu "
                              "bytes."),
@@ -150,7 +140,7 @@ static void warn_once(int err)
 static int send_one(const char *buf, int len)
 {
     struct sockaddr_un sun;
-    unix_path(&sun, lk.events_path);
+    sk_labev_unix_addr(&sun, lk.events_path);
     if (sendto(lk.events_fd, buf, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL,
                (const struct sockaddr *)&sun, sizeof sun) == len)
         return 0;
